@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `fleet` command: parses arguments and hands off to one subcommand per file in `Commands/`.
+@main
+struct Fleet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fleet",
+        abstract: "Run ordered playbooks and ad-hoc commands on many hosts over SSH.",
+        subcommands: [
+            VersionCommand.self,
+        ]
+    )
+}
