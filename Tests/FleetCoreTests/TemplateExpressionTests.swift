@@ -103,6 +103,10 @@ final class TemplateExpressionTests: XCTestCase {
             XCTAssertEqual((error as? TemplateError)?.location?.column, 20)
             XCTAssertEqual((error as? TemplateError)?.message, "expected ')' to close '(', found end of expression")
         }
+        let script = "set -e\n  echo {{ nope }}"
+        XCTAssertThrowsError(try Template(parsing: script, location: location).render(in: DictionaryScope())) { error in
+            XCTAssertEqual((error as? TemplateError)?.location, SourceLocation(file: "play.yml", line: 8, column: 11))
+        }
         XCTAssertThrowsError(try Template(parsing: "x {% if %}", location: nil)) { error in
             XCTAssertNil((error as? TemplateError)?.location)
         }

@@ -9,11 +9,11 @@ public struct Expression: Sendable, Hashable {
 
     /// Parses `source`.
     /// - Parameter location: where `source` starts in the user's file; errors then point at
-    ///   the exact column.
+    ///   the exact line and column.
     /// - Throws: `TemplateError` for invalid syntax, unknown filters and tests.
     public init(parsing source: String, location: SourceLocation?) throws {
         let characters = Array(source)
-        let locator = TemplateLocator(base: location)
+        let locator = TemplateLocator(base: location, characters: characters)
         var lexer = ExpressionLexer(characters: characters, start: 0, openingOffset: nil, locator: locator)
         var parser = ExpressionParser(tokens: try lexer.tokenize().tokens, characters: characters, locator: locator)
         self.source = source

@@ -7,7 +7,7 @@ import Foundation
 struct ExpressionParser {
     private let tokens: [ExpressionToken]
     private let characters: [Character]
-    private let locator: TemplateLocator
+    let locator: TemplateLocator
     private var index = 0
 
     private static let keywords: Set<String> = ["and", "or", "not", "in", "is"]
@@ -37,7 +37,7 @@ struct ExpressionParser {
 
     // MARK: Precedence levels
 
-    private mutating func parseOr() throws -> ExpressionNode {
+    mutating func parseOr() throws -> ExpressionNode {
         var node = try parseAnd()
         while current.isName("or") {
             advance()
@@ -190,68 +190,16 @@ struct ExpressionParser {
         return ExpressionNode(kind: .access(base: base, baseText: baseText, accessors: accessors), offset: base.offset)
     }
 
-    private mutating func parseFilter(on input: ExpressionNode) throws -> ExpressionNode {
-        advance()  // "|"
-        let nameToken = current
-        guard case .name(let name) = nameToken.kind else {
-            throw syntax("expected a filter name after '|', found \(current.display)", at: current)
-        }
-        guard let filter = TemplateFilter(rawValue: name) else {
-            throw TemplateError.unknownFilter(
-                name: name, suggestion: NameSuggestion.closest(to: name, among: TemplateFilter.allCases.map(\.rawValue)),
-                location: locator.location(at: nameToken.offset))
-        }
-        advance()
-        var arguments: [ExpressionNode] = []
-        if current.isSymbol("(") {
-            let open = current
-            advance()
-            while !current.isSymbol(")") {
-                arguments.append(try parseOr())
-                if current.isSymbol(",") { advance() } else if !current.isSymbol(")") {
-                    throw syntax("expected ',' or ')' in the arguments of '\(name)', found \(current.display)", at: current)
-                }
-            }
-            try expect(")", closing: "(", at: open)
-        }
-        guard filter.argumentCount.contains(arguments.count) else {
-            let range = filter.argumentCount
-            let wanted = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
-            throw syntax("filter '\(name)' takes \(wanted) argument\(range.upperBound == 1 ? "" : "s"), found \(arguments.count)", at: nameToken)
-        }
-        return ExpressionNode(kind: .filter(input, filter, arguments: arguments), offset: nameToken.offset)
-    }
-
-    private mutating func parseTest(on input: ExpressionNode) throws -> ExpressionNode {
-        advance()  // "is"
-        var negated = false
-        if current.isName("not") {
-            negated = true
-            advance()
-        }
-        let nameToken = current
-        guard case .name(let name) = nameToken.kind else {
-            throw syntax("expected a test name after 'is', found \(current.display)", hint: "for example 'is defined'", at: current)
-        }
-        guard let test = TemplateTest(rawValue: name) else {
-            throw TemplateError.unknownTest(
-                name: name, suggestion: NameSuggestion.closest(to: name, among: TemplateTest.allCases.map(\.rawValue)),
-                location: locator.location(at: nameToken.offset))
-        }
-        advance()
-        return ExpressionNode(kind: .test(input, test, negated: negated), offset: nameToken.offset)
-    }
-
     // MARK: Tokens
 
-    private var current: ExpressionToken { tokens[index] }
+    var current: ExpressionToken { tokens[index] }
     private var peek: ExpressionToken { tokens[min(index + 1, tokens.count - 1)] }
 
-    private mutating func advance(by count: Int = 1) {
+    mutating func advance(by count: Int = 1) {
         index = min(index + count, tokens.count - 1)
     }
 
-    private mutating func expect(_ symbol: String, closing opener: String, at open: ExpressionToken) throws {
+    mutating func expect(_ symbol: String, closing opener: String, at open: ExpressionToken) throws {
         guard current.isSymbol(symbol) else {
             throw syntax("expected '\(symbol)' to close '\(opener)', found \(current.display)",
                          hint: locator.location(at: open.offset).map { "the '\(opener)' is at \($0)" }, at: current)
@@ -271,7 +219,7 @@ struct ExpressionParser {
         return syntax("unexpected \(token.display) after the expression", at: token)
     }
 
-    private func syntax(_ message: String, hint: String? = nil, at token: ExpressionToken) -> TemplateError {
+    func syntax(_ message: String, hint: String? = nil, at token: ExpressionToken) -> TemplateError {
         .syntax(message, hint: hint, location: locator.location(at: token.offset))
     }
 }

@@ -16,11 +16,11 @@ public struct Template: Sendable, Hashable {
 
     /// Parses `source`.
     /// - Parameter location: where `source` starts in the user's file; errors then point at
-    ///   the exact column (same line, column + offset).
+    ///   the exact line and column.
     /// - Throws: `TemplateError` for invalid syntax, `{% %}` blocks, unknown filters and tests.
     public init(parsing source: String, location: SourceLocation?) throws {
         let characters = Array(source)
-        let locator = TemplateLocator(base: location)
+        let locator = TemplateLocator(base: location, characters: characters)
         var segments: [Segment] = []
         var text = ""
         var position = 0

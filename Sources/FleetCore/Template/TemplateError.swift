@@ -73,13 +73,28 @@ public enum TemplateError: Error, LocalizedError, Sendable, Equatable {
 
 /// Turns a character offset inside a template into a location in the user's file.
 ///
-/// Kept deliberately simple: the offset is added to the column of where the text starts,
-/// on the same line. That is exact for one-line plain scalars, which is where templates
-/// nearly always live; callers whose text starts after a quote pass the quote's column + 1.
+/// On the template's first line the offset is added to the column where the text starts;
+/// past a newline (a multi-line `shell: |` block) the line advances and the column counts
+/// from the start of that line. Exact for one-line plain scalars, where templates nearly
+/// always live; callers whose text starts after a quote pass the quote's column + 1.
 struct TemplateLocator: Sendable, Hashable {
     var base: SourceLocation?
+    /// Offsets of the newlines in the template text, in order.
+    private var newlineOffsets: [Int] = []
+
+    init(base: SourceLocation?, characters: [Character] = []) {
+        self.base = base
+        if base != nil {
+            newlineOffsets = characters.indices.filter { characters[$0] == "\n" }
+        }
+    }
 
     func location(at offset: Int) -> SourceLocation? {
-        base.map { SourceLocation(file: $0.file, line: $0.line, column: $0.column + offset) }
+        guard let base else { return nil }
+        let linesBefore = newlineOffsets.prefix { $0 < offset }
+        guard let lineStart = linesBefore.last else {
+            return SourceLocation(file: base.file, line: base.line, column: base.column + offset)
+        }
+        return SourceLocation(file: base.file, line: base.line + linesBefore.count, column: offset - lineStart)
     }
 }
