@@ -9,6 +9,7 @@ struct Fleet: AsyncParsableCommand {
         subcommands: [
             VersionCommand.self,
             InventoryCommand.self,
+            StateCommand.self,
         ]
     )
 }

@@ -3,11 +3,12 @@ import Foundation
 /// `fleet state`'s output, as a table for people or JSON for scripts.
 ///
 /// ```
-/// HOST        NAME          VALUE  TASK                  AGE     EXPIRY
-/// k8s-master  join_command  ••••   kubeadm join command  1h 1m   expires in 22h 59m
+/// HOST        NAME          VALUE          TASK                  AGE    EXPIRY
+/// k8s-master  api_address   10.0.0.1:6443  kubeadm join command  1h 1m  never
+/// k8s-master  join_command  ••••           kubeadm join command  1h 1m  expires in 22h 59m
 ///
-/// PLAYBOOK                             FINISHED   FAILED     UNREACHABLE
-/// /home/me/playbooks/k8s/cluster.yml   2h 3m ago  k8s-node2  -
+/// PLAYBOOK                            FINISHED   FAILED     UNREACHABLE
+/// /home/me/playbooks/k8s/cluster.yml  2h 3m ago  k8s-node2  -
 /// ```
 ///
 /// Secret values never appear in either form: they are replaced by `••••` here, the one place
