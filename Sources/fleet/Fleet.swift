@@ -10,6 +10,7 @@ struct Fleet: AsyncParsableCommand {
             VersionCommand.self,
             InventoryCommand.self,
             StateCommand.self,
+            CheckCommand.self,
         ]
     )
 }
