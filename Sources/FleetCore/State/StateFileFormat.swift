@@ -2,7 +2,8 @@ import Foundation
 
 /// The layout of `.fleet/state.json`: `{"version": 1, "captures": [...], "runs": [...]}`.
 ///
-/// Dates are ISO 8601 with milliseconds, keys sorted, so the file reads well and diffs cleanly.
+/// Dates are ISO 8601 with milliseconds, keys sorted, so the file reads well and diffs cleanly
+/// (a date read back is therefore rounded to the millisecond, far finer than any TTL).
 /// The version comes first when decoding: a file from a newer fleet is refused whole rather than
 /// half-read, so an older fleet never rewrites it without the fields it did not know.
 enum StateFileFormat {
