@@ -11,6 +11,7 @@ struct Fleet: AsyncParsableCommand {
             InventoryCommand.self,
             StateCommand.self,
             CheckCommand.self,
+            LabCommand.self,
         ]
     )
 }
