@@ -55,6 +55,15 @@ struct LabLayout: Sendable, Equatable {
     var unreachableAddress: String { ipv4(offset: 2) }
     func hostAddress(_ index: Int) -> String { ipv4(offset: Self.firstHostOffset + index) }
 
+    /// A fixed, locally administered MAC per host: a host recreated after its sshd died comes
+    /// back with the same MAC, so the machine's neighbour cache still points at it (with a
+    /// fresh random MAC, connects would stall until that entry expired).
+    func hostMAC(_ index: Int) -> String {
+        let bytes = [0x02] + stride(from: 0, to: 6, by: 2).map { Int(id.dropFirst($0).prefix(2), radix: 16) ?? 0 }
+            + [index >> 8 & 0xff, index & 0xff]
+        return bytes.map { String(format: "%02x", $0) }.joined(separator: ":")
+    }
+
     // MARK: IPv6 (ULA): fd66:6c65:6574:<block>::<offset in hex>/64
 
     var ipv6Prefix: String { "fd66:6c65:6574:\(String(block, radix: 16))::" }

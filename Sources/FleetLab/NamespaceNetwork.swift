@@ -44,6 +44,9 @@ struct NamespaceNetwork {
         if !Self.linkExists(bridge) {
             commands.append("link add name \(bridge) type bridge forward_delay 0 stp_state 0")
         }
+        // With multicast snooping the bridge forwards IPv6 neighbour solicitations only to
+        // ports whose MLD report it has seen; a fresh namespace may not have sent one yet.
+        commands.append("link set dev \(bridge) type bridge mcast_snooping 0")
         commands.append("addr replace \(layout.bridgeAddress)/\(LabLayout.prefixLength) dev \(bridge)")
         if ipv6 { commands.append("addr replace \(layout.bridgeAddress6)/64 dev \(bridge) nodad") }
         commands.append("link set \(bridge) up")
@@ -61,7 +64,7 @@ struct NamespaceNetwork {
             let namespace = layout.namespace(index), veth = layout.veth(index)
             outside += [
                 "netns add \(namespace)",
-                "link add name \(veth) type veth peer name eth0 netns \(namespace)",
+                "link add name \(veth) type veth peer name eth0 address \(layout.hostMAC(index)) netns \(namespace)",
                 "link set \(veth) master \(layout.bridge) up",
             ]
         }
