@@ -52,8 +52,15 @@ struct LabBuilder {
         let launches = try created.map { try prepare($0, layout: layout) }
         try SSHDLauncher.start(launches)
         trace.mark("sshd started")
-        let pids = try SSHDLauncher.waitUntilReady(
-            launches, deadline: Date().addingTimeInterval(15 + Double(launches.count) * 0.05))
+        let pids: [String: Int32]
+        do {
+            pids = try SSHDLauncher.waitUntilReady(
+                launches, deadline: Date().addingTimeInterval(15 + Double(launches.count) * 0.05))
+        } catch {
+            // Unrecorded sshds would hold their ports (loopback) until someone found them.
+            SSHDLauncher.stopStarted(launches)
+            throw error
+        }
 
         trace.mark("sshd answering")
         var next = current

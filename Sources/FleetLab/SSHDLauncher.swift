@@ -68,4 +68,13 @@ enum SSHDLauncher {
         }
         return pids
     }
+
+    /// Kills every sshd of `launches` that wrote its pid, after a failed start.
+    static func stopStarted(_ launches: [Launch]) {
+        let pids = launches.compactMap { launch in
+            AtomicFile.read(launch.pidFile).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                .flatMap { ProcessTable.isAlive($0, commandLineContains: launch.config.path) ? $0 : nil }
+        }
+        ProcessTable.killAll(pids)
+    }
 }
