@@ -38,6 +38,9 @@ public final class SSHSession: @unchecked Sendable {
     private var lastKeepaliveSent: DispatchTime = .now()
     private var closed = false
 
+    let sftpState = SFTPState()
+    let sftpLock = AsyncLock()
+
     init(target: SSHTarget, socket: Int32, keepaliveInterval: Int) throws {
         LibSSH2.initialise()
         guard let raw = clibssh2_session_init() else {
