@@ -8,6 +8,7 @@ struct Fleet: AsyncParsableCommand {
         abstract: "Run ordered playbooks and ad-hoc commands on many hosts over SSH.",
         subcommands: [
             VersionCommand.self,
+            InventoryCommand.self,
         ]
     )
 }

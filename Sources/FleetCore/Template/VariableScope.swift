@@ -1,0 +1,26 @@
+/// Where a template finds its variables.
+///
+/// A protocol because the scheduler answers differently from a dictionary: it layers
+/// inventory, play and `-e` variables per host, exposes other hosts' captures under
+/// `hosts` and `groups`, and may throw from `lookup` when a value is *deferred* (a capture
+/// another host has not produced yet, or whose producer failed). The engine never catches
+/// those errors: they reach the caller unchanged, so the scheduler can wait or fail the task
+/// with the producer's reason.
+public protocol VariableScope: Sendable {
+    /// The value of a top-level name, or nil when it is undefined.
+    func lookup(_ name: String) throws -> VariableValue?
+
+    /// Top-level names this scope defines, used only to suggest a fix for a misspelt name.
+    /// Defaults to none (no suggestion).
+    var knownNames: [String] { get }
+
+    /// Whether the value at `path` is, contains, or lies inside a secret. The template engine
+    /// asks once per complete variable reference it reads; answering for prefixes and
+    /// extensions of a secret path is the scope's job. Defaults to false.
+    func isSecret(_ path: VariablePath) -> Bool
+}
+
+extension VariableScope {
+    public var knownNames: [String] { [] }
+    public func isSecret(_ path: VariablePath) -> Bool { false }
+}
