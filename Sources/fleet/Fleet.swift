@@ -9,6 +9,8 @@ struct Fleet: AsyncParsableCommand {
         subcommands: [
             VersionCommand.self,
             InventoryCommand.self,
+            ExecCommand.self,
+            PingCommand.self,
         ]
     )
 }

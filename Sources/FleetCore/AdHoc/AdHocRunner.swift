@@ -38,6 +38,36 @@ public struct AdHocRunner: Sendable {
         return results.map { $0! }
     }
 
+    /// Connects to every host (host key, login) without running anything.
+    public func ping(_ hosts: [Host]) async -> [HostRun] {
+        await withTaskGroup(of: (Int, HostRun).self) { group in
+            var results = [HostRun?](repeating: nil, count: hosts.count)
+            var next = 0
+            func launch() {
+                let index = next
+                let host = hosts[index]
+                next += 1
+                group.addTask {
+                    let start = Date()
+                    let outcome: HostOutcome
+                    do {
+                        _ = try await transport.connection(to: host)
+                        outcome = .completed(RemoteResult(exitCode: 0))
+                    } catch {
+                        outcome = .unreachable((error as? TransportError)?.message ?? "\(error)")
+                    }
+                    return (index, HostRun(host: host.name, outcome: outcome, duration: Date().timeIntervalSince(start)))
+                }
+            }
+            while next < hosts.count && next < forks { launch() }
+            while let (index, run) = await group.next() {
+                results[index] = run
+                if next < hosts.count { launch() }
+            }
+            return results.map { $0! }
+        }
+    }
+
     static func runOne(_ command: RemoteCommand, on host: Host, transport: Transport) async -> HostRun {
         let start = Date()
         let outcome: HostOutcome

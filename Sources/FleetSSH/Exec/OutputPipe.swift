@@ -27,6 +27,13 @@ final class OutputPipe: @unchecked Sendable {
         self.highWater = highWater
     }
 
+    /// Bytes waiting for the consumer.
+    var bufferedBytes: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return buffered
+    }
+
     /// Whether the producer may read more; remembers a refusal so the consumer wakes it later.
     var hasRoom: Bool {
         lock.lock()
