@@ -81,15 +81,18 @@ final class InventoryFormatsTests: XCTestCase {
     func testAnsibleYAMLShapes() throws {
         let inventory = try InventoryFixtures.load("ansible-shapes.yml")
         XCTAssertEqual(inventory.hosts.map(\.name), ["lonely", "app1", "app2", "proxy1"])
-        XCTAssertEqual(inventory.groupNames, ["app", "app_canary", "proxy", "extra", "ungrouped"])
-        XCTAssertEqual(inventory.groupChildren["all"], ["app", "proxy", "extra", "ungrouped"])
+        XCTAssertEqual(inventory.groupNames, ["app", "app_canary", "proxy", "extra", "shared", "ungrouped"])
+        XCTAssertEqual(inventory.groupChildren["all"], ["app", "proxy", "extra", "shared", "ungrouped"])
         XCTAssertEqual(inventory.host(named: "lonely")!.groups, ["ungrouped"])
         XCTAssertEqual(inventory.host(named: "proxy1")!.port, 2201)
         XCTAssertEqual(inventory.host(named: "app1")!.user, "app")
         XCTAssertEqual(inventory.host(named: "app1")!.groups, ["app", "extra"])
-        XCTAssertEqual(inventory.host(named: "app2")!.groups, ["app", "app_canary"])
-        // app_canary (depth 2) beats the top-level group extra for app2; extra sets app1.
-        XCTAssertEqual(inventory.host(named: "app2")!.vars, ["env": .string("staging"), "replicas": .int(1), "canary": .bool(true)])
+        XCTAssertEqual(inventory.host(named: "app2")!.groups, ["app", "app_canary", "shared"])
+        // app_canary (depth 2) beats the top-level group extra; extra sets app1. app2's own
+        // env beats the one it merged from the anchor (<<: *shared_vars), which beats all's.
+        XCTAssertEqual(inventory.host(named: "app2")!.vars, [
+            "env": .string("app2-own"), "replicas": .int(1), "canary": .bool(true), "ntp": .string("pool.ntp.org"),
+        ])
         XCTAssertEqual(inventory.host(named: "app1")!.vars, ["env": .string("staging"), "replicas": .int(3)])
     }
 

@@ -18,9 +18,17 @@ extension YAMLFile {
     }
 
     /// Reads a `vars:` mapping into `scope`; Ansible connection variables become settings.
+    ///
+    /// YAML merge keys (`<<: *common`), which Ansible inventories use to share variables, are
+    /// applied first so the mapping's own keys override them.
     func readVariables(_ node: Node, what: String, scope: InventoryDraft.Scope, into draft: inout InventoryDraft) throws {
         if isEmptyValue(node) { return }
-        for entry in try mapping(node, what: what) {
+        let entries = try mapping(node, what: what)
+        for merge in entries where merge.key == "<<" {
+            let sources = merge.value.sequence.map(Array.init) ?? [merge.value]
+            for source in sources { try readVariables(source, what: "a merged mapping (<<)", scope: scope, into: &draft) }
+        }
+        for entry in entries where entry.key != "<<" {
             let value = ConnectionField.forVariable(entry.key) == nil ? YAMLFile.value(of: entry.value) : settingValue(entry.value)
             try draft.setVariable(entry.key, to: value, in: scope, at: location(of: entry.value))
         }
