@@ -123,7 +123,7 @@ final class ConnectionTests: XCTestCase {
         XCTAssertEqual(names, Set(hosts.map { $0.name + "\n" }))
         for session in sessions { await session.close() }
         print("peak threads with 50 sessions each running a command: \(peak.maximum)")
-        XCTAssertLessThan(peak.maximum, 40, "sessions should not need a thread each")
+        XCTAssertLessThan(peak.maximum, 16, "sessions should not need a thread each")
     }
 }
 

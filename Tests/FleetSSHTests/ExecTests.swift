@@ -43,7 +43,7 @@ final class ExecTests: XCTestCase {
         let session = try await LabSupport.connect(try LabSupport.lab())
         defer { Task { await session.close() } }
         // Every byte value, written by printf from octal escapes.
-        let script = (0..<256).map { String(format: "\\\\%03o", $0) }.joined()
+        let script = (0..<256).map { String(format: "\\%03o", $0) }.joined()
         let result = try await session.run("printf '\(script)'; printf '\(script)' >&2")
         XCTAssertEqual(result.stdout, Array(0...255).map(UInt8.init))
         XCTAssertEqual(result.stderr, Array(0...255).map(UInt8.init))

@@ -83,7 +83,7 @@ enum Connector {
     /// Waits for a non-blocking connect: writable means done, SO_ERROR says how.
     private static func waitConnected(_ fd: Int32, remaining: Double, target: SSHTarget, timeout: Double) async throws -> Int32 {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, Error>) in
-            let queue = DispatchQueue(label: "fleet.connect")
+            let queue = DispatchQueue(label: "fleet.connect", target: .global())
             let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
             let timer = DispatchSource.makeTimerSource(queue: queue)
             var finished = false

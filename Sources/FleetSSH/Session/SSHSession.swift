@@ -50,7 +50,9 @@ public final class SSHSession: @unchecked Sendable {
         self.raw = raw
         self.socket = socket
         self.configuredKeepalive = keepaliveInterval
-        self.queue = DispatchQueue(label: "fleet.ssh.\(target.displayName)")
+        // Targeting the non-overcommit global queue keeps the thread count near the core
+        // count; a queue's default target spawns a thread per busy queue.
+        self.queue = DispatchQueue(label: "fleet.ssh.\(target.displayName)", target: .global())
         libssh2_session_set_blocking(raw, 0)
         readSource = DispatchSource.makeReadSource(fileDescriptor: socket, queue: queue)
         writeSource = DispatchSource.makeWriteSource(fileDescriptor: socket, queue: queue)
