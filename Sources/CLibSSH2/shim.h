@@ -4,6 +4,10 @@
    These inline wrappers give them names Swift can see. */
 #include <libssh2.h>
 #include <libssh2_sftp.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <string.h>
+#include <stdlib.h>
 
 static inline unsigned int clibssh2_window_default(void) { return LIBSSH2_CHANNEL_WINDOW_DEFAULT; }
 static inline unsigned int clibssh2_packet_default(void) { return LIBSSH2_CHANNEL_PACKET_DEFAULT; }
@@ -23,5 +27,41 @@ static inline int clibssh2_session_disconnect(LIBSSH2_SESSION *s, const char *wh
 static inline LIBSSH2_SFTP_HANDLE *clibssh2_sftp_open(LIBSSH2_SFTP *sftp, const char *path, unsigned int len,
                                                       unsigned long flags, long mode, int type) {
     return libssh2_sftp_open_ex(sftp, path, len, flags, mode, type);
+}
+
+/* Known-hosts matching is done in Swift (libssh2's readfile is fragile); these two digests
+   are all it needs from OpenSSL, which libssh2 already links. */
+static inline int clibssh2_sha256(const void *data, size_t len, unsigned char out[32]) {
+    unsigned int outlen = 32;
+    return EVP_Digest(data, len, out, &outlen, EVP_sha256(), NULL);
+}
+static inline int clibssh2_hmac_sha1(const void *key, int keylen, const void *data, size_t len, unsigned char out[20]) {
+    unsigned int outlen = 20;
+    return HMAC(EVP_sha1(), key, keylen, data, len, out, &outlen) != NULL;
+}
+
+/* keyboard-interactive: libssh2 calls back with prompts; the answer comes from the
+   session's abstract pointer, which fleet sets to a NUL-terminated password it owns. */
+static void clibssh2_kbdint_callback(const char *name, int name_len, const char *instruction, int instruction_len,
+                                     int num_prompts, const LIBSSH2_USERAUTH_KBDINT_PROMPT *prompts,
+                                     LIBSSH2_USERAUTH_KBDINT_RESPONSE *responses, void **abstract) {
+    (void)name; (void)name_len; (void)instruction; (void)instruction_len; (void)prompts;
+    const char *password = abstract ? (const char *)*abstract : NULL;
+    for (int i = 0; i < num_prompts; i++) {
+        if (password) {
+            responses[i].text = strdup(password);
+            responses[i].length = (unsigned int)strlen(password);
+        } else {
+            responses[i].text = NULL;
+            responses[i].length = 0;
+        }
+    }
+}
+static inline int clibssh2_userauth_kbdint(LIBSSH2_SESSION *s, const char *user, unsigned int userlen) {
+    return libssh2_userauth_keyboard_interactive_ex(s, user, userlen, clibssh2_kbdint_callback);
+}
+static inline void clibssh2_set_abstract(LIBSSH2_SESSION *s, void *value) {
+    void **slot = libssh2_session_abstract(s);
+    *slot = value;
 }
 #endif

@@ -7,11 +7,13 @@ struct Fleet: AsyncParsableCommand {
         commandName: "fleet",
         abstract: "Run ordered playbooks and ad-hoc commands on many hosts over SSH.",
         subcommands: [
-            VersionCommand.self,
+            ExecCommand.self,
+            PingCommand.self,
             InventoryCommand.self,
-            StateCommand.self,
             CheckCommand.self,
+            StateCommand.self,
             LabCommand.self,
+            VersionCommand.self,
         ]
     )
 }

@@ -1,0 +1,139 @@
+import FleetCore
+import FleetSSH
+import Foundation
+
+/// FleetCore's transport over real SSH sessions: one session per host, opened on first
+/// use, shared by every task of the run, reconnected once if it drops.
+public actor SSHTransport: Transport {
+    private let options: SSHOptions
+    private var slots: [String: HostSlot] = [:]
+
+    /// - Parameter options: Settings for every host; per-host inventory values override them.
+    public init(options: SSHOptions = SSHOptions()) {
+        self.options = options
+    }
+
+    public func connection(to host: FleetCore.Host) async throws -> HostConnection {
+        let slot: HostSlot
+        if let existing = slots[host.name] {
+            slot = existing
+        } else {
+            slot = HostSlot(host: host, options: Self.hostOptions(for: host, base: options))
+            slots[host.name] = slot
+        }
+        return try await slot.connection()
+    }
+
+    public func shutdown() async {
+        let all = Array(slots.values)
+        slots.removeAll()
+        await withTaskGroup(of: Void.self) { group in
+            for slot in all { group.addTask { await slot.close() } }
+        }
+    }
+
+    /// The inventory's per-host settings applied over the run's defaults.
+    static func hostOptions(for host: FleetCore.Host, base: SSHOptions) -> SSHOptions {
+        var options = base
+        if let file = host.knownHostsPath, !options.knownHostsFiles.contains(file) {
+            options.knownHostsFiles.insert(file, at: 0)
+        }
+        if let policy = host.hostKeyPolicy.flatMap(HostKeyPolicy.init(rawValue:)) {
+            options.hostKeyPolicy = policy
+        }
+        if let timeout = host.connectTimeout { options.connectTimeout = timeout }
+        if let key = host.keyPath { options.identityFiles.removeAll { $0 == key }; options.identityFiles.insert(key, at: 0) }
+        return options
+    }
+
+    static func target(for host: FleetCore.Host) -> SSHTarget {
+        SSHTarget(displayName: host.name, address: host.address, port: host.port,
+                  user: host.user ?? ProcessInfo.processInfo.environment["USER"] ?? NSUserName())
+    }
+}
+
+/// One host's session: connects once even when many tasks ask at the same time.
+actor HostSlot {
+    let host: FleetCore.Host
+    let options: SSHOptions
+    private var session: SSHSession?
+    private var connecting: Task<SSHSession, Error>?
+    /// A dropped session is reconnected once; after that the host is unreachable.
+    private var reconnectsLeft = 1
+
+    init(host: FleetCore.Host, options: SSHOptions) {
+        self.host = host
+        self.options = options
+    }
+
+    func connection() async throws -> HostConnection {
+        SSHHostConnection(session: try await liveSession(), slot: self)
+    }
+
+    func liveSession() async throws -> SSHSession {
+        if let session {
+            if session.isAlive { return session }
+            guard reconnectsLeft > 0 else {
+                throw TransportError(.unreachable, describe(session.deathReason ?? .connectionLost(reason: "session ended")))
+            }
+            reconnectsLeft -= 1
+            self.session = nil
+        }
+        if let connecting { return try await connecting.value }
+        let target = SSHTransport.target(for: host)
+        let options = self.options
+        let task = Task { try await SSHSession.connect(to: target, options: options) }
+        connecting = task
+        defer { connecting = nil }
+        do {
+            let session = try await task.value
+            self.session = session
+            return session
+        } catch let error as SSHError {
+            throw TransportError(.unreachable, describe(error))
+        }
+    }
+
+    func close() async {
+        await session?.close()
+        session = nil
+    }
+
+    private func describe(_ error: SSHError) -> String {
+        error.errorDescription ?? "\(error)"
+    }
+}
+
+/// Runs commands and transfers on one host's session, mapping SSH errors to FleetCore's.
+struct SSHHostConnection: HostConnection {
+    let session: SSHSession
+    let slot: HostSlot
+
+    func run(_ command: RemoteCommand) async throws -> RemoteResult {
+        let wrapped = command.become ? Become.wrap(command.command, stdin: command.stdin) : (command.command, command.stdin)
+        do {
+            let result = try await session.run(wrapped.0, stdin: wrapped.1, timeout: command.timeout)
+            return RemoteResult(exitCode: result.status.code, signal: result.status.signal,
+                                stdout: result.stdout, stderr: result.stderr)
+        } catch let error as SSHError {
+            throw Self.map(error)
+        }
+    }
+
+    func upload(_ bytes: [UInt8], to path: String, mode: Int) async throws {
+        do { try await session.upload(bytes, to: path, mode: mode) } catch let error as SSHError { throw Self.map(error) }
+    }
+
+    func download(_ path: String) async throws -> [UInt8] {
+        do { return try await session.download(path) } catch let error as SSHError { throw Self.map(error) }
+    }
+
+    static func map(_ error: SSHError) -> TransportError {
+        let message = error.errorDescription ?? "\(error)"
+        switch error {
+        case .commandTimedOut: return TransportError(.timedOut, message)
+        case .connectionLost: return TransportError(.unreachable, message)
+        default: return TransportError(error.isUnreachable ? .unreachable : .failed, message)
+        }
+    }
+}

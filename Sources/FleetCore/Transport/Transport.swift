@@ -1,0 +1,85 @@
+/// How FleetCore reaches hosts. The real one runs over SSH (FleetConnect); the scheduler's
+/// unit tests use an in-memory one. Kept small so both sides stay honest.
+public protocol Transport: Sendable {
+    /// The open connection to `host`, connecting on first use and reusing it afterwards:
+    /// one session per host for the whole run.
+    func connection(to host: Host) async throws -> HostConnection
+    /// Closes every connection.
+    func shutdown() async
+}
+
+/// One host's connection, able to run commands and move files.
+public protocol HostConnection: Sendable {
+    func run(_ command: RemoteCommand) async throws -> RemoteResult
+    /// Writes `bytes` to `path` atomically with `mode`.
+    func upload(_ bytes: [UInt8], to path: String, mode: Int) async throws
+    /// Reads the whole file at `path`.
+    func download(_ path: String) async throws -> [UInt8]
+}
+
+/// A command to run on a host.
+public struct RemoteCommand: Sendable, Hashable {
+    /// Shell text, run by the login shell (`sh -c` semantics).
+    public var command: String
+    /// Bytes for the command's standard input, closed afterwards (empty: closed at once).
+    public var stdin: [UInt8]
+    /// Seconds before the command is abandoned.
+    public var timeout: Double?
+    /// Run through sudo.
+    public var become: Bool
+
+    public init(_ command: String, stdin: [UInt8] = [], timeout: Double? = nil, become: Bool = false) {
+        self.command = command
+        self.stdin = stdin
+        self.timeout = timeout
+        self.become = become
+    }
+}
+
+/// What a finished command produced.
+public struct RemoteResult: Sendable, Hashable {
+    /// Exit code; nil when killed by a signal or when no status came back.
+    public var exitCode: Int32?
+    /// Signal name without "SIG" when the command was killed by one.
+    public var signal: String?
+    public var stdout: [UInt8]
+    public var stderr: [UInt8]
+
+    public init(exitCode: Int32?, signal: String? = nil, stdout: [UInt8] = [], stderr: [UInt8] = []) {
+        self.exitCode = exitCode
+        self.signal = signal
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
+    public var succeeded: Bool { exitCode == 0 && signal == nil }
+    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+
+    /// `rc=N`, or `signal KILL`, as shown to people.
+    public var statusText: String {
+        if let signal { return "signal \(signal)" }
+        if let exitCode { return "rc=\(exitCode)" }
+        return "no exit status"
+    }
+}
+
+/// A transport failure, already in words. `unreachable` means the host could not be
+/// connected or logged in to (or the connection died), which counts apart from task failures.
+public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable {
+        case unreachable
+        case timedOut
+        case failed
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,129 @@
+import CLibSSH2
+import Foundation
+
+/// Logs in on a fresh session, in the order OpenSSH users expect: ssh-agent, key files,
+/// then password and keyboard-interactive. Explains failures, RSA with libssh2 1.10 above all.
+struct Authenticator {
+    let target: SSHTarget
+    let options: SSHOptions
+    /// The inventory's key for this host, tried before the default ones.
+    let identityFiles: [String]
+
+    func authenticate(_ session: SSHSession) async throws {
+        let user = target.user
+        let methods: [String] = try await session.call("authentication", timeout: options.loginTimeout) { raw in
+            let list = user.withCString { libssh2_userauth_list(raw, $0, UInt32(strlen($0))) }
+            if let list { return String(cString: list).split(separator: ",").map(String.init) }
+            if libssh2_userauth_authenticated(raw) == 1 { return [] }
+            return try SSHSession.check(Optional<UnsafeMutablePointer<CChar>>.none, raw, "authentication").map { _ in [] }
+        }
+        if methods.isEmpty { return }  // the "none" method was accepted
+        var tried: [String] = []
+        var refusedRSAKey: String?
+
+        if methods.contains("publickey") {
+            if options.useAgent, ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"] != nil,
+               try await tryAgent(session, tried: &tried) {
+                return
+            }
+            for path in identityFiles where FileManager.default.fileExists(atPath: path) {
+                guard let key = PrivateKeyFile(path: path) else {
+                    tried.append("key \(path) (unreadable)")
+                    continue
+                }
+                let passphrase = key.encrypted ? try options.credentials.passphrase(for: path) : nil
+                let rc = try await session.call("authentication", timeout: options.loginTimeout) { raw -> Int32? in
+                    let rc = libssh2_userauth_publickey_fromfile_ex(
+                        raw, user, UInt32(user.utf8.count), nil, path, passphrase)
+                    if rc == LIBSSH2_ERROR_EAGAIN { return nil }
+                    if rc < 0 && LibSSH2.isTransportFailure(rc) { throw SSHSession.error(rc, raw, "authentication") }
+                    return rc
+                }
+                if rc == 0 { return }
+                if rc == LIBSSH2_ERROR_FILE {
+                    tried.append(key.encrypted ? "key \(path) (wrong passphrase?)" : "key \(path) (unusable file)")
+                } else {
+                    tried.append("key \(path)")
+                    if key.algorithm == .rsa && !LibSSH2.signsRSAWithSHA2 { refusedRSAKey = path }
+                }
+            }
+        }
+
+        let wantsPassword = methods.contains("password") || methods.contains("keyboard-interactive")
+        if wantsPassword, let password = options.credentials.password(user: user, host: target.displayName) {
+            if methods.contains("password"), try await passwordLogin(session, password) { return }
+            if methods.contains("keyboard-interactive"), try await keyboardInteractive(session, password) { return }
+            tried.append("password")
+        }
+
+        if let refusedRSAKey {
+            throw SSHError.rsaKeyRefused(user: user, host: target.displayName, keyPath: refusedRSAKey,
+                                         libssh2Version: LibSSH2.version)
+        }
+        throw SSHError.authenticationFailed(user: user, host: target.displayName, tried: tried, serverMethods: methods)
+    }
+
+    private func passwordLogin(_ session: SSHSession, _ password: String) async throws -> Bool {
+        let user = target.user
+        return try await session.call("authentication", timeout: options.loginTimeout) { raw -> Bool? in
+            let rc = libssh2_userauth_password_ex(raw, user, UInt32(user.utf8.count), password,
+                                                  UInt32(password.utf8.count), nil)
+            if rc == LIBSSH2_ERROR_EAGAIN { return nil }
+            if rc < 0 && LibSSH2.isTransportFailure(rc) { throw SSHSession.error(rc, raw, "authentication") }
+            return rc == 0
+        }
+    }
+
+    /// Answers every keyboard-interactive prompt with the password (what OpenSSH's PAM prompts ask).
+    private func keyboardInteractive(_ session: SSHSession, _ password: String) async throws -> Bool {
+        let user = target.user
+        let secret = strdup(password)
+        defer { free(secret) }
+        let boxed = QueueConfined(value: secret)
+        return try await session.call("authentication", timeout: options.loginTimeout) { raw -> Bool? in
+            clibssh2_set_abstract(raw, boxed.value)
+            defer { clibssh2_set_abstract(raw, nil) }
+            let rc = user.withCString { clibssh2_userauth_kbdint(raw, $0, UInt32(strlen($0))) }
+            if rc == LIBSSH2_ERROR_EAGAIN { return nil }
+            if rc < 0 && LibSSH2.isTransportFailure(rc) { throw SSHSession.error(rc, raw, "authentication") }
+            return rc == 0
+        }
+    }
+
+    /// Offers each agent identity in turn. The agent socket is local and answers at once, so its
+    /// blocking calls are acceptable on the session queue.
+    private func tryAgent(_ session: SSHSession, tried: inout [String]) async throws -> Bool {
+        let user = target.user
+        let fd = session.socket
+        let (accepted, offered) = try await session.call("agent authentication", timeout: options.loginTimeout) {
+            raw -> (Bool, Int)? in
+            guard let agent = libssh2_agent_init(raw) else { return (false, 0) }
+            defer { libssh2_agent_disconnect(agent); libssh2_agent_free(agent) }
+            guard libssh2_agent_connect(agent) == 0, libssh2_agent_list_identities(agent) == 0 else { return (false, 0) }
+            var previous: UnsafeMutablePointer<libssh2_agent_publickey>?
+            var identity: UnsafeMutablePointer<libssh2_agent_publickey>?
+            var offered = 0
+            while libssh2_agent_get_identity(agent, &identity, previous) == 0 {
+                offered += 1
+                var rc: Int32
+                repeat {
+                    rc = libssh2_agent_userauth(agent, user, identity)
+                    if rc == LIBSSH2_ERROR_EAGAIN { Self.waitSocket(fd) }
+                } while rc == LIBSSH2_ERROR_EAGAIN
+                if rc == 0 { return (true, offered) }
+                previous = identity
+            }
+            return (false, offered)
+        }
+        if !accepted && offered > 0 { tried.append("agent (\(offered) key\(offered == 1 ? "" : "s"))") }
+        return accepted
+    }
+
+    /// The agent sign-and-send cannot be resumed across pump calls (its identity pointers
+    /// belong to the agent handle), so it waits on the socket briefly in place.
+    private static func waitSocket(_ fd: Int32) {
+        var fds = pollfd(fd: fd, events: Int16(POLLIN | POLLOUT), revents: 0)
+        _ = poll(&fds, 1, 100)
+    }
+}
+

@@ -1,0 +1,222 @@
+import CLibSSH2
+import Dispatch
+
+/// One command on its own channel, as a resumable state machine.
+///
+/// Order matters with libssh2 1.10: drain *both* streams (they share one window, so an unread
+/// stderr stalls stdout), treat a stream as done only at 0 *and* channel EOF, then close,
+/// wait for the remote close, and only then read the exit status (earlier it may still be 0).
+final class ExecOperation: SessionOperation {
+    private enum State {
+        case open, start, writeStdin, sendEOF, read, close, waitClosed, free, done
+    }
+
+    private let command: [CChar]
+    private let stdin: [UInt8]
+    private var stdinOffset = 0
+    private let pipe: OutputPipe
+    private var continuation: CheckedContinuation<ExitStatus, Error>?
+    private var state = State.open
+    private var channel: OpaquePointer?
+    private var status = ExitStatus(code: nil)
+    private var sawEOF = false
+    /// Set when the command timed out or was cancelled: the channel is closed without draining.
+    private var abortError: SSHError?
+    /// Set when the waiter has been answered early (timeout, cancel): output is dropped.
+    private var detached = false
+    private(set) var deadline: DispatchTime?
+    private let timeout: Double?
+    weak var owner: SSHSession?
+    private var buffer = [CChar](repeating: 0, count: 64 * 1024)
+
+    init(command: String, stdin: [UInt8], timeout: Double?, pipe: OutputPipe,
+         continuation: CheckedContinuation<ExitStatus, Error>) {
+        self.command = Array(command.utf8CString.dropLast())
+        self.stdin = stdin
+        self.timeout = timeout
+        self.deadline = timeout.map { .now() + $0 }
+        self.pipe = pipe
+        self.continuation = continuation
+    }
+
+    func step(_ session: OpaquePointer) -> StepOutcome {
+        var moved = false
+        while true {
+            let before = state
+            let outcome = advance(session)
+            switch outcome {
+            case .again: return moved ? .progressed : .again
+            case .finished: return .finished
+            case .progressed:
+                moved = true
+                if before == .read && state == .read { return .progressed }
+            }
+        }
+    }
+
+    private func advance(_ session: OpaquePointer) -> StepOutcome {
+        switch state {
+        case .open:
+            guard let opened = clibssh2_open_session(session) else {
+                let code = libssh2_session_last_errno(session)
+                if code == LIBSSH2_ERROR_EAGAIN { return .again }
+                return fail(SSHSession.error(code, session, "opening a channel"))
+            }
+            channel = opened
+            state = .start
+        case .start:
+            let rc = command.withUnsafeBufferPointer { clibssh2_exec(channel, $0.baseAddress, UInt32($0.count)) }
+            if rc == LIBSSH2_ERROR_EAGAIN { return .again }
+            if rc < 0 {
+                abortError = SSHSession.error(rc, session, "starting the command")
+                state = .close
+                return .progressed
+            }
+            state = abortError != nil ? .close : stdin.isEmpty ? .sendEOF : .writeStdin
+        case .writeStdin:
+            let rc = stdin.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    libssh2_channel_write_ex(channel, 0, $0 + stdinOffset, buffer.count - stdinOffset)
+                }
+            }
+            if rc == Int(LIBSSH2_ERROR_EAGAIN) { return .again }
+            if rc < 0 {
+                // The command may have exited without reading its input; its status still counts.
+                state = .sendEOF
+                return .progressed
+            }
+            stdinOffset += rc
+            if stdinOffset == stdin.count { state = .sendEOF }
+        case .sendEOF:
+            let rc = libssh2_channel_send_eof(channel)
+            if rc == LIBSSH2_ERROR_EAGAIN { return .again }
+            state = .read
+        case .read:
+            return read(session)
+        case .close:
+            let rc = libssh2_channel_close(channel)
+            if rc == LIBSSH2_ERROR_EAGAIN { return .again }
+            if rc < 0 && LibSSH2.isTransportFailure(rc) { return fail(SSHSession.error(rc, session, "closing")) }
+            state = sawEOF && abortError == nil ? .waitClosed : .free
+        case .waitClosed:
+            let rc = libssh2_channel_wait_closed(channel)
+            if rc == LIBSSH2_ERROR_EAGAIN { return .again }
+            if rc == 0 {
+                status.code = libssh2_channel_get_exit_status(channel)
+                var signal: UnsafeMutablePointer<CChar>?
+                var length = 0
+                libssh2_channel_get_exit_signal(channel, &signal, &length, nil, nil, nil, nil)
+                if let signal {
+                    status.signal = String(cString: signal)
+                    status.code = nil
+                    libssh2_free(session, signal)
+                }
+            }
+            state = .free
+        case .free:
+            let rc = libssh2_channel_free(channel)
+            if rc == LIBSSH2_ERROR_EAGAIN { return .again }
+            channel = nil
+            state = .done
+            pipe.finish()
+            if let abortError {
+                continuation?.resume(throwing: abortError)
+            } else {
+                continuation?.resume(returning: status)
+            }
+            continuation = nil
+            return .finished
+        case .done:
+            return .finished
+        }
+        return .progressed
+    }
+
+    /// Reads both streams until each says EAGAIN; moves on at EOF with both drained.
+    private func read(_ session: OpaquePointer) -> StepOutcome {
+        var moved = false
+        var bothEmpty = true
+        for (streamID, kind) in [(Int32(0), OutputStreamKind.stdout), (Int32(SSH_EXTENDED_DATA_STDERR), .stderr)] {
+            while detached || pipe.hasRoom {
+                let rc = buffer.withUnsafeMutableBufferPointer {
+                    libssh2_channel_read_ex(channel, streamID, $0.baseAddress, $0.count)
+                }
+                if rc > 0 {
+                    let bytes = buffer.withUnsafeBufferPointer { raw in
+                        raw.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: rc) { Array(UnsafeBufferPointer(start: $0, count: rc)) }
+                    }
+                    if !detached { pipe.push(kind, bytes) }
+                    moved = true
+                    bothEmpty = false
+                    continue
+                }
+                if rc == Int(LIBSSH2_ERROR_EAGAIN) { bothEmpty = false; break }
+                if rc < 0 { return fail(SSHSession.error(Int32(rc), session, "reading output")) }
+                break  // 0: nothing now, or end of this stream
+            }
+            if !detached && !pipe.hasRoom { return moved ? .progressed : .again }
+        }
+        if bothEmpty && libssh2_channel_eof(channel) == 1 {
+            sawEOF = true
+            state = .close
+            return .progressed
+        }
+        return moved ? .progressed : .again
+    }
+
+    private func fail(_ error: SSHError) -> StepOutcome {
+        if case .connectionLost = error {
+            abandon(error)
+            return .finished
+        }
+        abortError = error
+        state = channel == nil ? .done : .close
+        if channel == nil {
+            abandon(error)
+            return .finished
+        }
+        return .progressed
+    }
+
+    func expire() -> Bool {
+        if state == .open || state == .start {
+            // Opening cannot be abandoned half-way without confusing libssh2: the session goes.
+            abandon(.commandTimedOut(seconds: timeout ?? 0))
+            owner?.die(.connectionLost(reason: "no channel could be opened within \(SSHError.format(timeout ?? 0))"))
+            return true
+        }
+        detach(.commandTimedOut(seconds: timeout ?? 0))
+        return false
+    }
+
+    /// Cancels the command (Ctrl-C): the waiter gets `cancelled` at once.
+    func cancel() {
+        guard continuation != nil else { return }
+        if state == .open || state == .start {
+            abortError = .cancelled  // closes right after the start completes
+            return
+        }
+        detach(.cancelled)
+    }
+
+    /// Gives the waiter `error` now and lets the channel finish in the background.
+    ///
+    /// libssh2 1.10 cannot signal a remote command, and OpenSSH answers a channel close
+    /// only when the command exits, so waiting would hold the caller as long as the command
+    /// runs. Instead its remaining output is read and dropped (keeping the shared window
+    /// open for other channels) and the channel is freed when the command ends.
+    private func detach(_ error: SSHError) {
+        detached = true
+        deadline = nil
+        pipe.finish()
+        continuation?.resume(throwing: error)
+        continuation = nil
+    }
+
+    func abandon(_ error: SSHError) {
+        pipe.finish()
+        continuation?.resume(throwing: error)
+        continuation = nil
+        state = .done
+    }
+}

@@ -1,0 +1,98 @@
+import CLibSSH2
+import Foundation
+
+/// One key line of an OpenSSH known_hosts file.
+struct KnownHostEntry {
+    enum Marker { case none, revoked, certAuthority }
+    var marker: Marker
+    var patterns: String
+    var keyType: String
+    var key: [UInt8]
+    var file: String
+    var line: Int
+
+    /// Whether this entry applies to `name` (`host` or `[host]:port`): hashed `|1|salt|hash`
+    /// entries by salted HMAC-SHA1, plain ones by OpenSSH's comma list with `*`/`?` and `!`.
+    func matches(_ name: String) -> Bool {
+        if patterns.hasPrefix("|1|") {
+            let parts = patterns.split(separator: "|", omittingEmptySubsequences: false)
+            guard parts.count == 4, let salt = Data(base64Encoded: String(parts[2])),
+                  let hash = Data(base64Encoded: String(parts[3])) else { return false }
+            var digest = [UInt8](repeating: 0, count: 20)
+            let nameBytes = Array(name.utf8)
+            let ok = salt.withUnsafeBytes { saltBytes in
+                clibssh2_hmac_sha1(saltBytes.baseAddress, Int32(salt.count), nameBytes, nameBytes.count, &digest)
+            }
+            return ok != 0 && Data(digest) == hash
+        }
+        var matched = false
+        for pattern in patterns.split(separator: ",") {
+            if pattern.hasPrefix("!") {
+                if globMatch(String(pattern.dropFirst()).lowercased(), name.lowercased()) { return false }
+            } else if globMatch(String(pattern).lowercased(), name.lowercased()) {
+                matched = true
+            }
+        }
+        return matched
+    }
+}
+
+/// Parses known_hosts files in Swift: libssh2's own reader stops at the first line it
+/// does not understand and knows nothing of `@revoked`.
+enum KnownHostsFile {
+    static func entries(in path: String) -> [KnownHostEntry] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        var result: [KnownHostEntry] = []
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var fields = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard let first = fields.first, !first.hasPrefix("#") else { continue }
+            var marker = KnownHostEntry.Marker.none
+            if first == "@revoked" { marker = .revoked; fields.removeFirst() }
+            else if first == "@cert-authority" { marker = .certAuthority; fields.removeFirst() }
+            else if first.hasPrefix("@") { continue }
+            guard fields.count >= 3, let key = Data(base64Encoded: fields[2]) else { continue }
+            result.append(KnownHostEntry(marker: marker, patterns: fields[0], keyType: fields[1],
+                                         key: Array(key), file: path, line: index + 1))
+        }
+        return result
+    }
+
+    /// Appends `line` to `path` (creating it 0600 and its folder 0700), one writer at a time
+    /// so parallel first connections do not interleave lines.
+    static func append(_ line: String, to path: String) throws {
+        appendLock.lock()
+        defer { appendLock.unlock() }
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw SSHError.connectionLost(reason: "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { Glibc.close(fd) }
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+
+    private static let appendLock = NSLock()
+}
+
+/// OpenSSH's host pattern matching: only `*` and `?` are special (not `[`, which
+/// `[host]:port` names contain).
+func globMatch(_ pattern: String, _ text: String) -> Bool {
+    let p = Array(pattern.unicodeScalars), t = Array(text.unicodeScalars)
+    var pi = 0, ti = 0, starP = -1, starT = 0
+    while ti < t.count {
+        if pi < p.count && (p[pi] == "?" || p[pi] == t[ti]) {
+            pi += 1; ti += 1
+        } else if pi < p.count && p[pi] == "*" {
+            starP = pi; starT = ti; pi += 1
+        } else if starP >= 0 {
+            pi = starP + 1; starT += 1; ti = starT
+        } else {
+            return false
+        }
+    }
+    while pi < p.count && p[pi] == "*" { pi += 1 }
+    return pi == p.count
+}

@@ -1,0 +1,49 @@
+import CLibSSH2
+import Foundation
+
+extension SSHSession {
+    /// Connects, checks the host key, and logs in.
+    ///
+    /// - Parameter identityFiles: Keys to try before `options.identityFiles` (the inventory's `key`).
+    /// - Throws: `SSHError`; every error here has `isUnreachable == true`.
+    public static func connect(
+        to target: SSHTarget, options: SSHOptions = SSHOptions(), identityFiles: [String] = []
+    ) async throws -> SSHSession {
+        LibSSH2.initialise()
+        let fd = try await Connector.connect(to: target, timeout: options.connectTimeout)
+        let session: SSHSession
+        do {
+            session = try SSHSession(target: target, socket: fd, keepaliveInterval: options.keepaliveInterval)
+        } catch {
+            closeDescriptor(fd)
+            throw error
+        }
+        do {
+            let verifier = HostKeyVerifier(policy: options.hostKeyPolicy, files: options.knownHostsFiles)
+            let preference = verifier.preference(for: target)
+            if let preference {
+                let _: Void = try await session.call("handshake") { raw in
+                    libssh2_session_method_pref(raw, LIBSSH2_METHOD_HOSTKEY, preference)
+                    return ()
+                }
+            }
+            let _: Void = try await session.call("handshake", timeout: options.loginTimeout) { raw in
+                let rc = libssh2_session_handshake(raw, fd)
+                if rc == LIBSSH2_ERROR_EAGAIN { return nil }
+                if rc < 0 {
+                    throw SSHError.handshakeFailed(reason: "\(LibSSH2.lastError(raw).message) (\(rc))")
+                }
+                try verifier.verify(raw, target: target)
+                return ()
+            }
+            var keys = identityFiles
+            for key in options.identityFiles where !keys.contains(key) { keys.append(key) }
+            try await Authenticator(target: target, options: options, identityFiles: keys).authenticate(session)
+        } catch {
+            await session.close()
+            throw error
+        }
+        session.startKeepalive()
+        return session
+    }
+}

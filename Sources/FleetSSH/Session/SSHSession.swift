@@ -1,0 +1,318 @@
+import CLibSSH2
+import Dispatch
+import Foundation
+
+/// One SSH connection to one host, owned by one serial queue.
+///
+/// libssh2 sessions are not thread-safe, and in non-blocking mode every call can return
+/// EAGAIN. So every libssh2 call for this session runs on `queue`, inside `pump()`, driven
+/// by socket readiness (`DispatchSource`) and one timer, never blocking a thread. Hundreds of
+/// sessions therefore share the few threads Dispatch keeps, instead of one thread per host.
+/// Async callers enqueue an operation and await its continuation.
+public final class SSHSession: @unchecked Sendable {
+    /// The host this session talks to, for messages.
+    public let target: SSHTarget
+    let queue: DispatchQueue
+    private(set) var raw: OpaquePointer
+    let socket: Int32
+
+    // Everything below is only touched on `queue`.
+    private var operations: [SessionOperation] = []
+    /// The operation whose half-sent packet blocks every other send (libssh2 keeps one
+    /// outbound buffer per session and answers anything else with BAD_USE).
+    private var outboundOwner: SessionOperation?
+    private var failure: SSHError?
+    private let readSource: DispatchSourceRead
+    private let writeSource: DispatchSourceWrite
+    private var writeArmed = false
+    private var readArmed = true
+    private let timer: DispatchSourceTimer
+    private var pumpScheduled = false
+
+    // Keepalive and dead-peer detection (libssh2 has no ServerAliveCountMax).
+    private let configuredKeepalive: Int
+    /// Zero until login is complete: a keepalive packet in the middle of key exchange breaks it.
+    private var keepaliveInterval = 0
+    private var nextKeepalive: DispatchTime = .distantFuture
+    private var lastInbound: DispatchTime = .now()
+    private var lastKeepaliveSent: DispatchTime = .now()
+    private var closed = false
+
+    let sftpState = SFTPState()
+    let sftpLock = AsyncLock()
+
+    init(target: SSHTarget, socket: Int32, keepaliveInterval: Int) throws {
+        LibSSH2.initialise()
+        guard let raw = clibssh2_session_init() else {
+            throw SSHError.handshakeFailed(reason: "libssh2 could not allocate a session")
+        }
+        self.target = target
+        self.raw = raw
+        self.socket = socket
+        self.configuredKeepalive = keepaliveInterval
+        // Targeting the non-overcommit global queue keeps the thread count near the core
+        // count; a queue's default target spawns a thread per busy queue.
+        self.queue = DispatchQueue(label: "fleet.ssh.\(target.displayName)", target: .global())
+        libssh2_session_set_blocking(raw, 0)
+        readSource = DispatchSource.makeReadSource(fileDescriptor: socket, queue: queue)
+        writeSource = DispatchSource.makeWriteSource(fileDescriptor: socket, queue: queue)
+        timer = DispatchSource.makeTimerSource(queue: queue)
+        readSource.setEventHandler { [unowned self] in
+            self.lastInbound = .now()
+            self.pump()
+        }
+        writeSource.setEventHandler { [unowned self] in self.pump() }
+        timer.setEventHandler { [unowned self] in self.pump() }
+        // The socket is closed only once both sources are cancelled (Dispatch's rule).
+        let group = DispatchGroup()
+        group.enter()
+        group.enter()
+        readSource.setCancelHandler { group.leave() }
+        writeSource.setCancelHandler { group.leave() }
+        group.notify(queue: .global()) { closeDescriptor(socket) }
+        timer.schedule(deadline: .distantFuture)
+        readSource.resume()
+        timer.resume()
+    }
+
+    /// Starts client keepalives once the session is logged in.
+    func startKeepalive() {
+        queue.async { [self] in
+            guard configuredKeepalive > 0, failure == nil else { return }
+            libssh2_keepalive_config(raw, 1, UInt32(configuredKeepalive))
+            keepaliveInterval = configuredKeepalive
+            lastInbound = .now()
+            nextKeepalive = .now()
+            pump()
+        }
+    }
+
+    /// Adds an operation and steps it at once. Must be called on `queue`.
+    func add(_ operation: SessionOperation) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        if let failure {
+            operation.abandon(failure)
+            return
+        }
+        operations.append(operation)
+        pump()
+    }
+
+    /// Asks for a pump soon, from any thread (e.g. a consumer that made room for output).
+    func wake() {
+        queue.async { [self] in
+            if failure == nil { pump() }
+        }
+    }
+
+    /// Steps every operation until all wait on the socket, then arms the sources and the timer.
+    func pump() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard failure == nil, !closed else { return }
+        expireOverdue()
+        guard failure == nil else { return }
+        if let owner = outboundOwner {
+            switch owner.step(raw) {
+            case .again:
+                if blockedOutbound {
+                    return arm()
+                }
+                outboundOwner = nil
+            case .finished:
+                remove(owner)
+                outboundOwner = nil
+            case .progressed:
+                outboundOwner = nil
+            }
+        }
+        var rounds = 0
+        var progressed = true
+        outer: while progressed && failure == nil {
+            progressed = false
+            rounds += 1
+            if rounds > 64 {
+                // Let timers and other sessions' work in; come back right after.
+                scheduleAsyncPump()
+                break
+            }
+            for operation in operations where failure == nil {
+                switch operation.step(raw) {
+                case .progressed:
+                    progressed = true
+                case .finished:
+                    remove(operation)
+                    progressed = true
+                case .again:
+                    if blockedOutbound {
+                        outboundOwner = operation
+                        break outer
+                    }
+                }
+            }
+        }
+        guard failure == nil else { return }
+        keepAlive()
+        arm()
+    }
+
+    private var blockedOutbound: Bool {
+        libssh2_session_block_directions(raw) & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0
+    }
+
+    private func scheduleAsyncPump() {
+        guard !pumpScheduled else { return }
+        pumpScheduled = true
+        queue.async { [self] in
+            pumpScheduled = false
+            pump()
+        }
+    }
+
+    private func remove(_ operation: SessionOperation) {
+        operations.removeAll { $0 === operation }
+    }
+
+    private func expireOverdue() {
+        let now = DispatchTime.now()
+        for operation in operations {
+            if let deadline = operation.deadline, deadline <= now, operation.expire() {
+                remove(operation)
+                if outboundOwner === operation { outboundOwner = nil }
+            }
+        }
+    }
+
+    /// Sends a keepalive when due and declares the peer dead after three silent intervals.
+    private func keepAlive() {
+        guard keepaliveInterval > 0, outboundOwner == nil else { return }
+        let now = DispatchTime.now()
+        let silentFor = Double(now.uptimeNanoseconds &- lastInbound.uptimeNanoseconds) / 1e9
+        if silentFor > Double(keepaliveInterval * 3) + 0.5 {
+            die(.connectionLost(reason: "no answer from \(target.displayName) for \(Int(silentFor))s (keepalive)"))
+            return
+        }
+        guard now >= nextKeepalive || nextKeepalive == .distantFuture else { return }
+        var seconds: Int32 = 0
+        let rc = libssh2_keepalive_send(raw, &seconds)
+        if rc < 0 && rc != LIBSSH2_ERROR_EAGAIN {
+            die(SSHSession.error(rc, raw, "keepalive"))
+            return
+        }
+        nextKeepalive = now + Double(max(1, seconds))
+        lastKeepaliveSent = now
+        // The reply must be seen even when idle, so listen again.
+        if !readArmed {
+            readSource.resume()
+            readArmed = true
+        }
+    }
+
+    /// Arms the write source only while a send is blocked (write readiness is level-triggered
+    /// and would spin), parks the read source while idle (nothing would consume the bytes,
+    /// so it would spin too), and sets the timer to the nearest deadline.
+    private func arm() {
+        let wantWrite = blockedOutbound
+        if wantWrite != writeArmed {
+            wantWrite ? writeSource.resume() : writeSource.suspend()
+            writeArmed = wantWrite
+        }
+        let wantRead = !operations.isEmpty || (keepaliveInterval > 0 && lastInbound <= lastKeepaliveSent)
+        if wantRead != readArmed {
+            wantRead ? readSource.resume() : readSource.suspend()
+            readArmed = wantRead
+        }
+        var wake = DispatchTime.distantFuture
+        for operation in operations {
+            if let deadline = operation.deadline, deadline < wake { wake = deadline }
+        }
+        if keepaliveInterval > 0 {
+            wake = min(wake, nextKeepalive, lastInbound + Double(keepaliveInterval * 3) + 1)
+        }
+        if !operations.isEmpty && libssh2_session_block_directions(raw) == 0 {
+            // libssh2 sometimes reports EAGAIN without a direction: poll as it does itself.
+            wake = min(wake, .now() + .milliseconds(20))
+        }
+        timer.schedule(deadline: wake, leeway: .milliseconds(5))
+    }
+
+    /// Declares the session dead: every waiting operation gets `error`, the socket is closed.
+    func die(_ error: SSHError) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard failure == nil else { return }
+        failure = error
+        let pending = operations
+        operations.removeAll()
+        outboundOwner = nil
+        for operation in pending { operation.abandon(error) }
+        teardown(disconnect: false)
+    }
+
+    /// Whether the session can still run commands.
+    public var isAlive: Bool {
+        queue.sync { failure == nil && !closed }
+    }
+
+    /// The reason the session died, if it did.
+    public var deathReason: SSHError? {
+        queue.sync { failure }
+    }
+
+    /// Ends the session politely (SSH disconnect) and releases everything.
+    public func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async { [self] in
+                if failure == nil && !closed {
+                    let pending = operations
+                    operations.removeAll()
+                    for operation in pending { operation.abandon(.cancelled) }
+                    failure = .connectionLost(reason: "session closed")
+                    teardown(disconnect: true)
+                }
+                continuation.resume()
+            }
+        }
+    }
+
+    private func teardown(disconnect: Bool) {
+        guard !closed else { return }
+        closed = true
+        if disconnect {
+            // One attempt: a full send buffer must not hold up shutdown.
+            _ = clibssh2_session_disconnect(raw, "fleet done")
+        }
+        SSHSession.free(raw)
+        timer.cancel()
+        if !readArmed { readSource.resume() }
+        if !writeArmed { writeSource.resume() }
+        readSource.cancel()
+        writeSource.cancel()
+    }
+}
+
+extension SSHSession {
+    /// Frees a session. In non-blocking mode libssh2 may still want to send channel closes
+    /// and answer EAGAIN; after a few tries it gets one blocking second, then it is freed anyway.
+    static func free(_ raw: OpaquePointer) {
+        for _ in 0..<3 where libssh2_session_free(raw) != LIBSSH2_ERROR_EAGAIN {
+            return
+        }
+        libssh2_session_set_timeout(raw, 1000)
+        libssh2_session_set_blocking(raw, 1)
+        _ = libssh2_session_free(raw)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `close(2)`, named apart from `SSHSession.close()`.
+@inline(__always) func closeDescriptor(_ fd: Int32) {
+    #if canImport(Glibc)
+    _ = Glibc.close(fd)
+    #else
+    _ = Darwin.close(fd)
+    #endif
+}

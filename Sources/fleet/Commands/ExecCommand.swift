@@ -1,0 +1,62 @@
+import ArgumentParser
+import FleetConnect
+import FleetCore
+import Foundation
+
+/// `fleet exec -i INV PATTERN -- CMD`: one command on many hosts, identical results shown once.
+struct ExecCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec",
+        abstract: "Run an ad-hoc command on every matching host in parallel.",
+        discussion: """
+            Identical results are shown once with the hosts that produced them, failures and \
+            unreachable hosts last. Exit code: 0 all ok, 2 some host failed, 4 some host \
+            unreachable (6 both), 65 invalid inventory or pattern.
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "Host pattern: all, group, host, globs, a:b, a:&b, a:!b.")
+    var pattern: String
+
+    @Argument(parsing: .postTerminator, help: "The command, after --.")
+    var command: [String] = []
+
+    @Option(help: "Seconds before a host's command is abandoned.")
+    var timeout: Double?
+
+    @Flag(help: "Run through sudo (password from FLEET_BECOME_PASSWORD, if sudo needs one).")
+    var become = false
+
+    @Flag(help: "Print JSON Lines, one object per host, on stdout.")
+    var json = false
+
+    @Flag(name: .customLong("no-group"), help: "Print each host's result separately.")
+    var noGroup = false
+
+    func validate() throws {
+        if command.isEmpty {
+            throw ValidationError("give the command after --, e.g. fleet exec -i hosts.ini all -- uptime")
+        }
+        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
+    }
+
+    func run() async throws {
+        let hosts = try Console.hosts(inventory: connection.inventory, pattern: pattern)
+        // Several words are joined as ssh does: the remote shell parses them again.
+        let text = command.joined(separator: " ")
+        let transport = SSHTransport(options: connection.sshOptions)
+        let started = Date()
+        let runs = await AdHocRunner(transport: transport, forks: connection.forks)
+            .run(RemoteCommand(text, timeout: timeout, become: become), on: hosts)
+        await transport.shutdown()
+        if json {
+            Console.out(ExecReport.jsonLines(runs))
+        } else {
+            Console.out(noGroup ? ExecReport.perHost(runs) : ExecReport.grouped(runs))
+            Console.error(ExecReport.summary(runs, seconds: Date().timeIntervalSince(started)))
+        }
+        let code = FleetExitCode.forRuns(runs)
+        if code != 0 { throw ExitCode(code) }
+    }
+}

@@ -1,0 +1,124 @@
+import FleetLab
+import Foundation
+import XCTest
+@testable import FleetSSH
+
+/// Commands on real sshd lab hosts: output, exit codes, signals, big and binary output,
+/// timeouts, many channels on one session.
+final class ExecTests: XCTestCase {
+    func testOutputExitCodeAndStreamsAreSeparate() async throws {
+        let session = try await LabSupport.connect(try LabSupport.lab())
+        defer { Task { await session.close() } }
+        let result = try await session.run("echo out; echo err >&2; hostname; exit 3")
+        XCTAssertEqual(result.status, ExitStatus(code: 3))
+        XCTAssertEqual(result.stdoutText, "out\nlab-master\n")
+        XCTAssertEqual(result.stderrText, "err\n")
+    }
+
+    func testSignalIsReportedInsteadOfAnExitCode() async throws {
+        let session = try await LabSupport.connect(try LabSupport.lab())
+        defer { Task { await session.close() } }
+        let result = try await session.run("echo before; kill -KILL $$")
+        XCTAssertEqual(result.status.signal, "KILL")
+        XCTAssertNil(result.status.code)
+        XCTAssertEqual(result.stdoutText, "before\n")
+    }
+
+    /// Both streams share one SSH window: a client that reads only one of them deadlocks here.
+    func testTenMegabytesOnEachStreamAtOnceArriveExactly() async throws {
+        let session = try await LabSupport.connect(try LabSupport.lab())
+        defer { Task { await session.close() } }
+        let result = try await session.run(
+            "(yes abcdefghij | head -c 10000000) & (yes 0123456789 | head -c 10000000 >&2); wait", timeout: 60)
+        XCTAssertTrue(result.status.succeeded)
+        XCTAssertEqual(result.stdout.count, 10_000_000)
+        XCTAssertEqual(result.stderr.count, 10_000_000)
+        let expectedOut = Array(String(repeating: "abcdefghij\n", count: 10_000_000 / 11 + 1).utf8.prefix(10_000_000))
+        let expectedErr = Array(String(repeating: "0123456789\n", count: 10_000_000 / 11 + 1).utf8.prefix(10_000_000))
+        XCTAssertTrue(result.stdout == expectedOut, "stdout bytes differ")
+        XCTAssertTrue(result.stderr == expectedErr, "stderr bytes differ")
+    }
+
+    func testBinaryOutputIsPreservedByteForByte() async throws {
+        let session = try await LabSupport.connect(try LabSupport.lab())
+        defer { Task { await session.close() } }
+        // Every byte value, written by printf from octal escapes.
+        let script = (0..<256).map { String(format: "\\%03o", $0) }.joined()
+        let result = try await session.run("printf '\(script)'; printf '\(script)' >&2")
+        XCTAssertEqual(result.stdout, Array(0...255).map(UInt8.init))
+        XCTAssertEqual(result.stderr, Array(0...255).map(UInt8.init))
+    }
+
+    func testStdinIsDeliveredAndThenClosed() async throws {
+        let session = try await LabSupport.connect(try LabSupport.lab())
+        defer { Task { await session.close() } }
+        let piped = try await session.run("cat; echo end", stdin: Array("line one\nline two\n".utf8))
+        XCTAssertEqual(piped.stdoutText, "line one\nline two\nend\n")
+        // No input: a reader sees end of file at once instead of hanging.
+        let empty = try await session.run("cat; echo done", timeout: 10)
+        XCTAssertEqual(empty.stdoutText, "done\n")
+    }
+
+    func testTimeoutAbandonsTheCommandAndTheSessionStaysUsable() async throws {
+        let session = try await LabSupport.connect(try LabSupport.lab())
+        defer { Task { await session.close() } }
+        let start = Date()
+        do {
+            _ = try await session.run("sleep 30", timeout: 1)
+            XCTFail("the command should have timed out")
+        } catch let error as SSHError {
+            XCTAssertEqual(error, .commandTimedOut(seconds: 1))
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+        let after = try await session.run("echo still here")
+        XCTAssertEqual(after.stdoutText, "still here\n")
+    }
+
+    func testManyCommandsShareOneSession() async throws {
+        let session = try await LabSupport.connect(try LabSupport.lab())
+        defer { Task { await session.close() } }
+        for index in 0..<30 {
+            let result = try await session.run("echo \(index)")
+            XCTAssertEqual(result.stdoutText, "\(index)\n")
+        }
+        let outputs = try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<20 {
+                group.addTask { try await session.run("sleep 0.2; echo \(index)").stdoutText }
+            }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        XCTAssertEqual(outputs, Set((0..<20).map { "\($0)\n" }))
+        // The sshd side saw a single connection for all of it.
+        let connections = try await session.run("ss -tn state established '( sport = :22 )' | tail -n +2 | wc -l")
+        XCTAssertEqual(connections.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), "1")
+    }
+
+    /// A consumer that does not read holds the remote back instead of filling memory.
+    func testOutputIsHeldBackWhileTheConsumerDoesNotRead() async throws {
+        let session = try await LabSupport.connect(try LabSupport.lab())
+        defer { Task { await session.close() } }
+        let (output, exit) = session.start("head -c 100000000 /dev/zero", timeout: 60)
+        var iterator = output.makeAsyncIterator()
+        var received = 0
+        if let (_, first) = await iterator.next() { received += first.count }
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        let buffered = output.pipe.bufferedBytes
+        XCTAssertLessThanOrEqual(buffered, 1 << 20 + 64 * 1024, "output beyond the high-water mark was buffered")
+        while let (_, bytes) = await iterator.next() { received += bytes.count }
+        XCTAssertEqual(received, 100_000_000)
+        let status = try await exit.value
+        XCTAssertTrue(status.succeeded)
+    }
+
+    func testIPv6AddressConnects() async throws {
+        let lab = try LabSupport.lab()
+        let host = try XCTUnwrap(lab.hosts().first)
+        let address6 = try XCTUnwrap(host.address6, "the root lab gives every host an IPv6 address")
+        var target = LabSupport.target(host)
+        target.address = address6
+        let session = try await SSHSession.connect(to: target, options: LabSupport.options(lab))
+        defer { Task { await session.close() } }
+        let result = try await session.run("hostname")
+        XCTAssertEqual(result.stdoutText, "lab-master\n")
+    }
+}

@@ -1,0 +1,55 @@
+import FleetLab
+import Foundation
+import XCTest
+@testable import FleetSSH
+
+/// Shared helpers: the test lab (real sshd hosts) and options that log in to it.
+enum LabSupport {
+    static func lab(hosts: Int = 3) throws -> Lab {
+        try Lab.shared(count: hosts)
+    }
+
+    static func options(_ lab: Lab, environment: [String: String] = [:]) -> SSHOptions {
+        var options = SSHOptions()
+        options.knownHostsFiles = [lab.knownHostsPath.path]
+        options.identityFiles = [lab.keyPath.path]
+        options.useAgent = false
+        options.connectTimeout = 5
+        options.credentials = CredentialSource(environment: environment, interactive: false)
+        return options
+    }
+
+    static func target(_ host: LabHost, user: String? = nil) -> SSHTarget {
+        SSHTarget(displayName: host.name, address: host.address, port: host.port, user: user ?? host.user)
+    }
+
+    static func connect(_ lab: Lab, host index: Int = 0) async throws -> SSHSession {
+        let host = lab.hosts()[index]
+        return try await SSHSession.connect(to: target(host), options: options(lab))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fleet-ssh-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs a local program and returns its stdout.
+    @discardableResult
+    static func shell(_ command: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// SHA-256 of a local file, hex.
+    static func sha256(file path: String) throws -> String {
+        String(try shell("sha256sum '\(path)'").prefix(64))
+    }
+}
