@@ -43,5 +43,6 @@ let package = Package(
         ),
         .testTarget(name: "FleetLabTests", dependencies: ["FleetLab"]),
         .testTarget(name: "FleetCLITests", dependencies: ["FleetLab"]),
+        .testTarget(name: "FleetConnectTests", dependencies: ["FleetConnect", "FleetCore", "FleetLab"]),
     ]
 )
