@@ -1,0 +1,62 @@
+import Foundation
+import XCTest
+
+/// Runs the built `fleet` executable the way a user does and captures what it prints.
+struct FleetBinary {
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `fleet` built next to this test bundle.
+    static var url: URL {
+        // On Linux the test runner is an executable in the build products folder; on macOS
+        // it is a bundle there. Either way `fleet` sits beside it.
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        #if os(macOS)
+        folder = Bundle(for: Marker.self).bundleURL.deletingLastPathComponent()
+        #endif
+        return folder.appendingPathComponent("fleet")
+    }
+
+    private final class Marker {}
+    private final class DataBox: @unchecked Sendable { var data = Data() }
+
+    /// Runs `fleet arguments...` with `environment` added to a minimal one (no TTY, no stdin).
+    @discardableResult
+    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                   "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/root"]
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes at once so a chatty child cannot block on a full one.
+        let errData = DataBox()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData.data = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData.data, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fleet-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
