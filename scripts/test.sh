@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The test command: installs what is needed, builds, runs the whole suite (unit tests and
+# integration tests against real sshd hosts that the suite starts itself).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+swift build --build-tests
+swift test --skip-build "$@"
