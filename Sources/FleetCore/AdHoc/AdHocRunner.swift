@@ -16,64 +16,31 @@ public struct AdHocRunner: Sendable {
         _ command: RemoteCommand, on hosts: [Host],
         onFinish: @escaping @Sendable (HostRun) -> Void = { _ in }
     ) async -> [HostRun] {
-        var results = [HostRun?](repeating: nil, count: hosts.count)
-        await withTaskGroup(of: (Int, HostRun).self) { group in
-            var next = 0
-            func launch() {
-                let index = next
-                let host = hosts[index]
-                next += 1
-                group.addTask {
-                    let run = await Self.runOne(command, on: host, transport: transport)
-                    onFinish(run)
-                    return (index, run)
-                }
-            }
-            while next < hosts.count && next < forks { launch() }
-            while let (index, run) = await group.next() {
-                results[index] = run
-                if next < hosts.count { launch() }
-            }
+        let transport = self.transport
+        return await boundedParallelMap(hosts, limit: forks) { host in
+            let run = await Self.timed(host) { try await transport.connection(to: host).run(command) }
+            onFinish(run)
+            return run
         }
-        return results.map { $0! }
     }
 
     /// Connects to every host (host key, login) without running anything.
     public func ping(_ hosts: [Host]) async -> [HostRun] {
-        await withTaskGroup(of: (Int, HostRun).self) { group in
-            var results = [HostRun?](repeating: nil, count: hosts.count)
-            var next = 0
-            func launch() {
-                let index = next
-                let host = hosts[index]
-                next += 1
-                group.addTask {
-                    let start = Date()
-                    let outcome: HostOutcome
-                    do {
-                        _ = try await transport.connection(to: host)
-                        outcome = .completed(RemoteResult(exitCode: 0))
-                    } catch {
-                        outcome = .unreachable((error as? TransportError)?.message ?? "\(error)")
-                    }
-                    return (index, HostRun(host: host.name, outcome: outcome, duration: Date().timeIntervalSince(start)))
-                }
+        let transport = self.transport
+        return await boundedParallelMap(hosts, limit: forks) { host in
+            await Self.timed(host) {
+                _ = try await transport.connection(to: host)
+                return RemoteResult(exitCode: 0)
             }
-            while next < hosts.count && next < forks { launch() }
-            while let (index, run) = await group.next() {
-                results[index] = run
-                if next < hosts.count { launch() }
-            }
-            return results.map { $0! }
         }
     }
 
-    static func runOne(_ command: RemoteCommand, on host: Host, transport: Transport) async -> HostRun {
+    /// Runs `work` for `host`, turning transport errors into outcomes and timing it all.
+    static func timed(_ host: Host, _ work: () async throws -> RemoteResult) async -> HostRun {
         let start = Date()
         let outcome: HostOutcome
         do {
-            let connection = try await transport.connection(to: host)
-            outcome = .completed(try await connection.run(command))
+            outcome = .completed(try await work())
         } catch let error as TransportError {
             outcome = error.kind == .unreachable ? .unreachable(error.message) : .failed(error.message)
         } catch {
