@@ -1,0 +1,63 @@
+/// `fetch`: download a remote file into `<dest>/<host name>/<remote absolute path>`, the
+/// layout Ansible uses, so files from many hosts never overwrite each other.
+///
+/// When a local copy exists, the remote checksum is compared first and nothing is
+/// downloaded if they match. With `become` the file is read through `sudo cat` (SFTP runs as
+/// the login user and could not read root-only files). The local file is written atomically.
+struct FetchAction {
+    /// Absolute path on the host.
+    var source: String
+    var localPath: String
+
+    /// - Throws: `InputError` when `src` is not absolute or climbs out with `..` (the local
+    ///   path is built from it, and must stay under the fetch folder).
+    init(src: Template, dest: Template, context: ActionContext) throws {
+        source = try src.render(in: context.scope)
+        guard source.hasPrefix("/") else {
+            throw InputError("fetch 'src' must be an absolute path on the host, found '\(source)'", at: src.locator.base)
+        }
+        guard !source.split(separator: "/").contains("..") else {
+            throw InputError("fetch 'src' must not contain '..', found '\(source)'", at: src.locator.base)
+        }
+        let root = try dest.render(in: context.scope)
+        let folder = root.isEmpty ? context.fetchDirectory : LocalFiles.join(context.playbookDirectory, root)
+        localPath = LocalFiles.join(folder, context.host.name) + source
+    }
+
+    var plan: String { "would fetch \(source) to \(localPath)" }
+
+    func run(context: ActionContext) async throws -> ActionOutcome {
+        let local = LocalFiles.contents(of: localPath)
+        if let local {
+            let probe = try await context.connection.run(context.remote("sha256sum < \(ShellQuoting.quote(source))"))
+            guard probe.succeeded else { return failure(probe) }
+            if probe.stdoutText.prefix(64) == SHA256.hex(local) {
+                return .succeeded("\(source) unchanged at \(localPath) (ok)", changed: false)
+            }
+        }
+        let bytes: [UInt8]
+        if context.become {
+            let read = try await context.connection.run(context.remote("cat -- \(ShellQuoting.quote(source))"))
+            guard read.succeeded else { return failure(read) }
+            bytes = read.stdout
+        } else {
+            do {
+                bytes = try await context.connection.download(source)
+            } catch let error as TransportError where error.kind == .failed {
+                return .failed("cannot fetch \(source): \(error.message)")
+            }
+        }
+        if bytes == local { return .succeeded("\(source) unchanged at \(localPath) (ok)", changed: false) }
+        do {
+            try LocalFiles.writeAtomically(bytes, to: localPath)
+        } catch {
+            throw ActionError.localWriteFailed(path: localPath, reason: error.localizedDescription, host: context.host.name)
+        }
+        return .succeeded("fetched \(LocalFiles.sizeText(bytes.count)) from \(source) to \(localPath) (changed)", changed: true)
+    }
+
+    private func failure(_ result: RemoteResult) -> ActionOutcome {
+        ActionOutcome(result: result, changed: false,
+                      summary: "cannot fetch \(source): \(result.stderrText.trimmed) (\(result.statusText))")
+    }
+}

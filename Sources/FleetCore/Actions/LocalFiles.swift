@@ -1,0 +1,64 @@
+import Foundation
+
+/// The controller-side file work of actions: finding a task's local files and writing
+/// fetched ones.
+enum LocalFiles {
+    /// `path` joined under `directory` unless it is already absolute.
+    static func join(_ directory: String, _ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if directory.isEmpty { return path }
+        return directory.hasSuffix("/") ? directory + path : directory + "/" + path
+    }
+
+    /// The bytes of the local file a task names, relative to the playbook.
+    /// - Throws: `InputError` at the task's `src` when the file cannot be read.
+    static func read(_ path: String, in directory: String, for template: Template) throws -> [UInt8] {
+        let full = join(directory, path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else {
+            throw InputError("local file '\(path)' does not exist", at: template.locator.base,
+                             hint: "local paths are relative to the playbook's folder (\(full))")
+        }
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: full) else {
+            throw InputError("cannot read local file '\(path)'\(isDirectory.boolValue ? ": it is a folder" : "")",
+                             at: template.locator.base)
+        }
+        return [UInt8](data)
+    }
+
+    /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
+    /// reader never sees half a file; creates missing parent folders.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).fleet-\(UInt32.random(in: 0...UInt32.max))")
+        do {
+            try Data(bytes).write(to: temporary)
+            guard rename(temporary.path, path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    /// The bytes of a local file, or nil when there is none.
+    static func contents(of path: String) -> [UInt8]? {
+        FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+    }
+
+    /// A size for people: "512 B", "1.2 KB", "3.4 MB".
+    static func sizeText(_ count: Int) -> String {
+        if count < 1024 { return "\(count) B" }
+        let units = ["KB", "MB", "GB", "TB"]
+        var value = Double(count) / 1024
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return String(format: "%.1f", value) + " " + units[unit]
+    }
+}
