@@ -101,13 +101,23 @@ final class ExecTests: XCTestCase {
         var iterator = output.makeAsyncIterator()
         var received = 0
         if let (_, first) = await iterator.next() { received += first.count }
+        let cpuBefore = Self.processCPUSeconds()
         try await Task.sleep(nanoseconds: 1_500_000_000)
+        let cpuWhileWaiting = Self.processCPUSeconds() - cpuBefore
+        XCTAssertLessThan(cpuWhileWaiting, 0.3, "the session spun while its consumer was not reading")
         let buffered = output.pipe.bufferedBytes
         XCTAssertLessThanOrEqual(buffered, 1 << 20 + 64 * 1024, "output beyond the high-water mark was buffered")
         while let (_, bytes) = await iterator.next() { received += bytes.count }
         XCTAssertEqual(received, 100_000_000)
         let status = try await exit.value
         XCTAssertTrue(status.succeeded)
+    }
+
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     func testIPv6AddressConnects() async throws {

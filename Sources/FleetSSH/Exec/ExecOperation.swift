@@ -39,6 +39,8 @@ final class ExecOperation: SessionOperation {
         self.continuation = continuation
     }
 
+    var waitsForConsumer: Bool { state == .read && !detached && pipe.isFull }
+
     func step(_ session: OpaquePointer) -> StepOutcome {
         var moved = false
         while true {

@@ -34,6 +34,13 @@ final class OutputPipe: @unchecked Sendable {
         return buffered
     }
 
+    /// Whether the consumer is behind by the high-water mark (without marking a stall).
+    var isFull: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return buffered >= highWater
+    }
+
     /// Whether the producer may read more; remembers a refusal so the consumer wakes it later.
     var hasRoom: Bool {
         lock.lock()

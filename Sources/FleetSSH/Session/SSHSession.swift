@@ -216,7 +216,8 @@ public final class SSHSession: @unchecked Sendable {
             wantWrite ? writeSource.resume() : writeSource.suspend()
             writeArmed = wantWrite
         }
-        let wantRead = !operations.isEmpty || (keepaliveInterval > 0 && lastInbound <= lastKeepaliveSent)
+        let wantRead = operations.contains { !$0.waitsForConsumer }
+            || (keepaliveInterval > 0 && lastInbound <= lastKeepaliveSent)
         if wantRead != readArmed {
             wantRead ? readSource.resume() : readSource.suspend()
             readArmed = wantRead
@@ -228,7 +229,7 @@ public final class SSHSession: @unchecked Sendable {
         if keepaliveInterval > 0 {
             wake = min(wake, nextKeepalive, lastInbound + Double(keepaliveInterval * 3) + 1)
         }
-        if !operations.isEmpty && libssh2_session_block_directions(raw) == 0 {
+        if wantRead && !operations.isEmpty && libssh2_session_block_directions(raw) == 0 {
             // libssh2 sometimes reports EAGAIN without a direction: poll as it does itself.
             wake = min(wake, .now() + .milliseconds(20))
         }

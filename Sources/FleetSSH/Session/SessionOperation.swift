@@ -25,6 +25,13 @@ protocol SessionOperation: AnyObject {
     func expire() -> Bool
     /// The session died: resume the waiter with `error`. Called once, then the operation is dropped.
     func abandon(_ error: SSHError)
+    /// True while the operation waits for its consumer, not for the socket (output back-pressure):
+    /// the socket's readiness must then not wake the session, or it would spin.
+    var waitsForConsumer: Bool { get }
+}
+
+extension SessionOperation {
+    var waitsForConsumer: Bool { false }
 }
 
 /// One libssh2 call repeated until it stops saying EAGAIN, resuming an async caller with its result.
