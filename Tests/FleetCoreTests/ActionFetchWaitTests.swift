@@ -69,8 +69,10 @@ final class ActionFetchWaitTests: XCTestCase {
         let host = try FakeHost()
         let context = try ActionFixtures.context(host)
         let command = Action.waitFor(WaitForSpec(command: try ActionFixtures.template("test -e \(host.path("never"))"), timeout: 1, interval: 0.3))
+        let start = Date()
         let outcome = try await ActionExecutor.run(command, context: context)
         XCTAssertEqual(outcome.result.exitCode, 1)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 1, "gave up before the timeout")
         XCTAssertEqual(outcome.summary, "timed out after 1s waiting for command `test -e \(host.path("never"))`")
 
         let port = Action.waitFor(WaitForSpec(port: 1, timeout: 1, interval: 0.3))

@@ -40,13 +40,16 @@ struct WaitForAction {
     /// The remote loop: prints "<subject> ready after Ns" and exits 0, or prints
     /// "timed out after Ts waiting for <subject>" to stderr and exits 1.
     var script: String {
-        let limit = Int(timeout.rounded(.up))
+        let limitMilliseconds = Int((timeout * 1000).rounded(.up))
         let quotedSubject = ShellQuoting.quote(subject)
         return [
-            "start=$(date +%s); end=$((start + \(limit)))",
+            // Milliseconds: whole seconds from `date +%s` would end a 2 s wait after 1.01 s.
+            // `%N` is GNU (and recent busybox); elsewhere it stays literal and seconds do.
+            "now() { t=$(date +%s%N); case $t in *N) echo $(($(date +%s) * 1000)) ;; *) echo $((t / 1000000)) ;; esac; }",
+            "start=$(now); end=$((start + \(limitMilliseconds)))",
             "while :; do",
-            "  if \(check); then printf '%s ready after %ss\\n' \(quotedSubject) \"$(($(date +%s) - start))\"; exit 0; fi",
-            "  if [ \"$(date +%s)\" -ge \"$end\" ]; then printf 'timed out after %s waiting for %s\\n' \(Self.seconds(timeout)) \(quotedSubject) >&2; exit 1; fi",
+            "  if \(check); then e=$(($(now) - start)); printf '%s ready after %ss\\n' \(quotedSubject) \"$((e / 1000))\"; exit 0; fi",
+            "  if [ \"$(now)\" -ge \"$end\" ]; then printf 'timed out after %s waiting for %s\\n' \(Self.seconds(timeout)) \(quotedSubject) >&2; exit 1; fi",
             "  sleep \(Self.number(interval))",
             "done",
         ].joined(separator: "\n")
