@@ -10,6 +10,7 @@ struct Fleet: AsyncParsableCommand {
             ExecCommand.self,
             PingCommand.self,
             InventoryCommand.self,
+            RunCommand.self,
             CheckCommand.self,
             StateCommand.self,
             LabCommand.self,

@@ -1,0 +1,85 @@
+/// The variables one host's task sees at run time, with the precedence `PlaybookChecker`'s
+/// `VariableTable` describes (lowest first): built-ins, inventory variables, play vars,
+/// values registered and captured on this host, the task's own result, `-e`.
+///
+/// Built from a snapshot of what every host has produced so far, taken after the task's
+/// cross-host reads were waited for (`DataflowResolver`), so a lookup never blocks.
+/// `hosts['x']` and `groups.g[i]` are host objects: `inventory_hostname`, the host's
+/// inventory variables, and what it registered or captured in this run (or what kept state
+/// supplied for it).
+struct HostScope: VariableScope {
+    let host: Host
+    let inventory: Inventory
+    let playVars: [String: VariableValue]
+    let extraVars: [String: VariableValue]
+    /// Host name → name → value registered or captured (or taken from kept state).
+    let produced: [String: [String: VariableValue]]
+    /// Host name → names whose values are secret.
+    let secretNames: [String: Set<String>]
+    /// `result` and the task's `register` name, inside `until`, `changed_when`, `failed_when`.
+    var resultLayer: [String: VariableValue] = [:]
+
+    func lookup(_ name: String) throws -> VariableValue? {
+        if let value = extraVars[name] { return value }
+        if let value = resultLayer[name] { return value }
+        if let value = produced[host.name]?[name] { return value }
+        if let value = playVars[name] { return value }
+        if let value = host.vars[name] { return value }
+        switch name {
+        case "host":
+            return .map(["name": .string(host.name), "address": .string(host.address),
+                         "groups": .list(host.groups.map { .string($0) })])
+        case "inventory_hostname":
+            return .string(host.name)
+        case "hosts":
+            return .map(Dictionary(uniqueKeysWithValues: inventory.hosts.map { ($0.name, hostObject($0)) }))
+        case "groups":
+            var groups: [String: VariableValue] = [:]
+            for (group, members) in inventory.groupMembers {
+                groups[group] = .list(members.compactMap { inventory.host(named: $0) }.map(hostObject))
+            }
+            return .map(groups)
+        default:
+            return nil
+        }
+    }
+
+    var knownNames: [String] {
+        var names = Set(["host", "inventory_hostname", "hosts", "groups"])
+        for layer in [extraVars, resultLayer, produced[host.name] ?? [:], playVars, host.vars] { names.formUnion(layer.keys) }
+        return names.sorted()
+    }
+
+    func isSecret(_ path: VariablePath) -> Bool {
+        let components = path.components
+        guard let root = components.first else { return false }
+        switch root {
+        case "hosts" where extraVars[root] == nil:
+            guard components.count >= 2 else { return secretNames.values.contains { !$0.isEmpty } }
+            return isSecret(host: components[1], rest: components.dropFirst(2))
+        case "groups" where extraVars[root] == nil:
+            guard components.count >= 2, let members = inventory.groupMembers[components[1]] else {
+                return secretNames.values.contains { !$0.isEmpty }
+            }
+            guard components.count >= 3, let index = Int(components[2]), members.indices.contains(index) else {
+                return members.contains { !(secretNames[$0] ?? []).isEmpty }
+            }
+            return isSecret(host: members[index], rest: components.dropFirst(3))
+        default:
+            return extraVars[root] == nil && resultLayer[root] == nil && (secretNames[host.name] ?? []).contains(root)
+        }
+    }
+
+    private func isSecret(host name: String, rest: ArraySlice<String>) -> Bool {
+        let secrets = secretNames[name] ?? []
+        guard let variable = rest.first else { return !secrets.isEmpty }
+        return secrets.contains(variable)
+    }
+
+    private func hostObject(_ other: Host) -> VariableValue {
+        var fields: [String: VariableValue] = ["inventory_hostname": .string(other.name)]
+        for (name, value) in other.vars { fields[name] = value }
+        for (name, value) in produced[other.name] ?? [:] { fields[name] = value }
+        return .map(fields)
+    }
+}

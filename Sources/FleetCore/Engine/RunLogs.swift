@@ -1,0 +1,74 @@
+import Foundation
+
+/// Full stdout and stderr of every task on every host, under
+/// `.fleet/logs/<run-id>/<host>/<nn>-<task-slug>.out|.err` beside the inventory's state.
+///
+/// The bytes are written redacted: every secret the run knows when the task ends is replaced
+/// by `••••`, so the log folder can be shared to debug a run without leaking a join token.
+/// (Output is decoded as UTF-8 for that; invalid bytes become U+FFFD in the log.)
+struct RunLogs: Sendable {
+    /// `.fleet/logs/<run-id>`.
+    let directory: URL
+
+    init(stateDirectory: URL, runID: String) {
+        directory = stateDirectory.appendingPathComponent("logs").appendingPathComponent(runID)
+    }
+
+    /// Writes both streams of task number `number` on `host`.
+    /// - Returns: the path without extension, for events (nil when the files could not be written).
+    func write(host: String, number: Int, task: String, stdout: String, stderr: String) -> String? {
+        let folder = directory.appendingPathComponent(Self.slug(host))
+        let base = folder.appendingPathComponent(String(format: "%02d-", number) + Self.slug(task))
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            try Data(stdout.utf8).write(to: base.appendingPathExtension("out"))
+            try Data(stderr.utf8).write(to: base.appendingPathExtension("err"))
+            return base.path
+        } catch {
+            return nil
+        }
+    }
+
+    /// `Install redis` → `install-redis`: lower-case letters and digits, dashes between words.
+    static func slug(_ text: String) -> String {
+        var slug = ""
+        for character in text.lowercased() {
+            if character.isASCII, character.isLetter || character.isNumber || character == "." || character == "_" {
+                slug.append(character)
+            } else if !slug.isEmpty, slug.last != "-" {
+                slug.append("-")
+            }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return slug.isEmpty ? "task" : String(slug.prefix(60))
+    }
+
+    /// `20261122-013502-ab12`: sortable by time, unique enough for two runs in one second.
+    static func newRunID(at date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone.current
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: date) + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
+    }
+}
+
+/// At most `limit` hosts run a task at once (`--forks`).
+actor ForkLimiter {
+    private let limit: Int
+    private var running = 0
+    private var queue: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = max(1, limit) }
+
+    func acquire() async {
+        if running < limit { running += 1; return }
+        await withCheckedContinuation { queue.append($0) }
+    }
+
+    func release() {
+        if queue.isEmpty { running -= 1 } else { queue.removeFirst().resume() }
+    }
+
+}

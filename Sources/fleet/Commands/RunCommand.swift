@@ -1,0 +1,123 @@
+import ArgumentParser
+import FleetConnect
+import FleetCore
+import Foundation
+
+/// `fleet run PLAYBOOK -i INV`: runs a playbook; progress lines on stderr, the recap on stdout.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a playbook on the hosts of an inventory.",
+        discussion: """
+            Exit code: 0 all ok, 2 some host failed a task, 4 some host unreachable (6 both), \
+            64 usage, 65 invalid inventory or playbook (nothing was run), 130 interrupted.
+            """)
+
+    @Argument(help: "The playbook file.")
+    var playbook: String
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Only hosts matching this pattern (intersected with every play's hosts).")
+    var limit: String?
+
+    @Option(help: "Hosts per batch for every play: N, N%, or a list like 1,50% (the last size repeats).")
+    var serial: String?
+
+    @Flag(help: "Change nothing: print each host's rendered commands, with placeholders for values not yet captured.")
+    var check = false
+
+    @Option(name: .customLong("start-at-task"), help: "Skip every task before the first task with this name.")
+    var startAtTask: String?
+
+    @Flag(name: .customLong("retry-failed"), help: "Only the hosts that failed or were unreachable in the last run of this playbook.")
+    var retryFailed = false
+
+    @Option(name: [.customShort("e"), .customLong("extra-vars")],
+            help: "A variable as key=value (highest precedence); a value starting with { or [ is read as JSON.")
+    var extraVars: [String] = []
+
+    func validate() throws {
+        if let serial, Self.batchSizes(serial) == nil {
+            throw ValidationError("--serial must be a number, a percentage like 30%, or a list like 1,50%")
+        }
+    }
+
+    func run() async throws {
+        let options = try runOptions()
+        let loadedInventory: Inventory
+        let loadedPlaybook: Playbook
+        let state: StateStore
+        do {
+            loadedInventory = try Inventory.load(path: connection.inventory)
+            loadedPlaybook = try PlaybookParser.load(path: playbook)
+            state = try StateStore.open(inventoryPath: connection.inventory)
+        } catch {
+            Console.error((error as? LocalizedError)?.errorDescription ?? "\(error)")
+            throw ExitCode(FleetExitCode.invalidInput)
+        }
+        defer { state.close() }
+        let transport = SSHTransport(options: connection.sshOptions)
+        let engine = PlaybookRun(playbook: loadedPlaybook, inventory: loadedInventory, transport: transport, options: options,
+                                 sink: LineSink(folder: FileManager.default.currentDirectoryPath), state: state)
+        let running = Task { try await engine.run() }
+        let interrupt = Self.onInterrupt { running.cancel() }
+        defer { interrupt.cancel() }
+        let summary: PlaybookRun.Summary
+        do {
+            summary = try await running.value
+        } catch let error as RunSetupError {
+            await transport.shutdown()
+            Console.error(error.errorDescription ?? "\(error)")
+            throw ExitCode(FleetExitCode.invalidInput)
+        }
+        await transport.shutdown()
+        Console.out(summary.recap.table)
+        if summary.interrupted { Console.error("interrupted: state kept; running commands were abandoned") }
+        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    }
+
+    private func runOptions() throws -> RunOptions {
+        let variables: [String: VariableValue]
+        do {
+            variables = try ExtraVariables.parse(extraVars)
+        } catch let error as InputError {
+            throw ValidationError(error.message)
+        }
+        return RunOptions(limit: limit, serial: serial.flatMap(Self.batchSizes), forks: connection.forks, extraVars: variables,
+                          checkMode: check, startAtTask: startAtTask, retryFailed: retryFailed)
+    }
+
+    /// `3`, `30%`, `1,50%`.
+    static func batchSizes(_ text: String) -> [BatchSize]? {
+        let sizes = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.map { item -> BatchSize? in
+            if item.hasSuffix("%"), let percent = Double(item.dropLast()), percent > 0, percent <= 100 { return .percent(percent) }
+            if let count = Int(item), count > 0 { return .count(count) }
+            return nil
+        }
+        guard !sizes.isEmpty, sizes.allSatisfy({ $0 != nil }) else { return nil }
+        return sizes.compactMap { $0 }
+    }
+
+    /// Ctrl-C cancels the run instead of killing the process, so state is written and the
+    /// SSH layer closes running commands; a second Ctrl-C is ignored until the run ends.
+    static func onInterrupt(_ action: @escaping @Sendable () -> Void) -> DispatchSourceSignal {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            FileHandle.standardError.write(Data("\ninterrupting: cancelling running tasks…\n".utf8))
+            action()
+        }
+        source.resume()
+        return source
+    }
+}
+
+/// Prints each event's plain line on stderr as it comes.
+private struct LineSink: RunEventSink {
+    let folder: String
+
+    func emit(_ event: RunEvent) {
+        if let line = RunEventText.line(for: event, relativeTo: folder) { Console.error(line) }
+    }
+}
