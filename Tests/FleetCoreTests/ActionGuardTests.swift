@@ -50,7 +50,8 @@ final class ActionGuardTests: XCTestCase {
         XCTAssertEqual(SHA256.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let bytes = (0..<100_003).map { UInt8(truncatingIfNeeded: $0 &* 7919) }
-        let path = try ActionFixtures.makeFolder("fleet-sha") + "/blob"
+        let host = try FakeHost()
+        let path = host.path("blob")
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         XCTAssertEqual(SHA256.hex(bytes), String(try FakeHost.shell("sha256sum \(path)").stdoutText.prefix(64)))
     }

@@ -11,6 +11,8 @@ import Foundation
 /// fail like SFTP when the folder is missing.
 actor FakeHost: HostConnection {
     let root: String
+    /// A controller-side folder for the same test (the playbook's), removed with the host.
+    let localFolder: String
     private(set) var commands: [RemoteCommand] = []
     private(set) var uploads: [(path: String, mode: Int)] = []
     private(set) var downloads: [String] = []
@@ -18,10 +20,11 @@ actor FakeHost: HostConnection {
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("fleet-fake-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        localFolder = root + "-local"
+        for folder in [root, localFolder] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: root) }
+    deinit { for folder in [root, localFolder] { try? FileManager.default.removeItem(atPath: folder) } }
 
     /// `relative` under the host's root folder.
     nonisolated func path(_ relative: String) -> String { root + "/" + relative }
@@ -85,15 +88,9 @@ enum ActionFixtures {
     /// A context on `host` with `variables`, the playbook folder being a fresh local folder.
     static func context(_ host: FakeHost, variables: [String: VariableValue] = [:], become: Bool = false,
                         playbookDirectory: String? = nil) throws -> ActionContext {
-        let directory = try playbookDirectory ?? makeFolder("fleet-playbook")
+        let directory = playbookDirectory ?? host.localFolder
         return ActionContext(host: FleetCore.Host(name: "web1"), connection: host, scope: DictionaryScope(variables),
                              playbookDirectory: directory, become: become, timeout: 30)
-    }
-
-    static func makeFolder(_ stem: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(stem)-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
     }
 
     static func template(_ text: String) throws -> Template {
