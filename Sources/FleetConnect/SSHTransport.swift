@@ -112,11 +112,33 @@ struct SSHHostConnection: HostConnection {
     func run(_ command: RemoteCommand) async throws -> RemoteResult {
         let wrapped = command.become ? Become.wrap(command.command, stdin: command.stdin) : (command.command, command.stdin)
         do {
-            let result = try await session.run(wrapped.0, stdin: wrapped.1, timeout: command.timeout)
-            return RemoteResult(exitCode: result.status.code, signal: result.status.signal,
-                                stdout: result.stdout, stderr: result.stderr)
+            let (output, exit) = session.start(wrapped.0, stdin: wrapped.1, timeout: command.timeout)
+            let limit = command.outputLimit ?? Int.max
+            var result = RemoteResult(exitCode: nil)
+            for await (stream, bytes) in output {
+                if stream == .stdout {
+                    Self.keep(bytes, in: &result.stdout, dropped: &result.stdoutDropped, limit: limit)
+                } else {
+                    Self.keep(bytes, in: &result.stderr, dropped: &result.stderrDropped, limit: limit)
+                }
+            }
+            let status = try await withTaskCancellationHandler { try await exit.value } onCancel: { exit.cancel() }
+            result.exitCode = status.code
+            result.signal = status.signal
+            return result
         } catch let error as SSHError {
             throw Self.map(error)
+        }
+    }
+
+    /// Appends up to `limit` bytes in total, counting the rest as dropped.
+    private static func keep(_ bytes: [UInt8], in buffer: inout [UInt8], dropped: inout Int, limit: Int) {
+        let room = max(0, limit - buffer.count)
+        if bytes.count <= room {
+            buffer += bytes
+        } else {
+            buffer += bytes.prefix(room)
+            dropped += bytes.count - room
         }
     }
 

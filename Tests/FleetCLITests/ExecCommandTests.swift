@@ -143,3 +143,21 @@ final class ExecCommandTests: XCTestCase {
         XCTAssertTrue(lines.allSatisfy { $0.contains("  ok  ") && $0.hasSuffix(" ms") }, result.stdout)
     }
 }
+
+extension ExecCommandTests {
+    /// A host printing far more than fleet keeps: the run succeeds, memory stays bounded,
+    /// and the output says how much was cut.
+    func testHugeOutputIsCutWithANoteAndBoundedMemory() throws {
+        let lab = try Lab.shared(count: 3)
+        let result = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, "lab-master", "--",
+                                          "head -c 200000000 /dev/zero | tr '\\0' x"], measureMemory: true)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let kept = 16 << 20
+        XCTAssertTrue(result.stdout.hasSuffix("[… \(200_000_000 - kept) more bytes not shown: only the first \(kept) are kept per host]\n"),
+                      String(result.stdout.suffix(200)))
+        XCTAssertEqual(result.stdout.filter { $0 == "x" }.count, kept)
+        let peak = try XCTUnwrap(result.peakMemoryKB)
+        print("peak RSS of fleet exec with 200 MB of output: \(peak / 1024) MB")
+        XCTAssertLessThan(peak, 200 * 1024, "fleet held the whole output in memory")
+    }
+}

@@ -7,6 +7,8 @@ struct FleetBinary {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// Peak resident memory of the fleet process in KB, when measured.
+        var peakMemoryKB: Int?
     }
 
     /// The `fleet` built next to this test bundle.
@@ -25,7 +27,8 @@ struct FleetBinary {
 
     /// Runs `fleet arguments...` with `environment` added to a minimal one (no TTY, no stdin).
     @discardableResult
-    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Output {
+    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
+                    measureMemory: Bool = false) throws -> Output {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -50,8 +53,12 @@ struct FleetBinary {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
+        var usage = rusage()
+        // The largest child reaped so far: only meaningful when fleet is the biggest one.
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
         return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData.data, as: UTF8.self))
+                      stderr: String(decoding: errData.data, as: UTF8.self),
+                      peakMemoryKB: measureMemory ? usage.ru_maxrss : nil)
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -18,9 +18,9 @@ public enum ExecReport {
         switch outcome {
         case .completed(let result):
             var text = "\(title) \(result.statusText):\n"
-            text += withNewline(result.stdoutText)
+            text += withNewline(result.stdoutText) + dropped(result.stdoutDropped, of: result.stdout.count)
             if !result.stderr.isEmpty {
-                text += "[stderr]\n" + withNewline(result.stderrText)
+                text += "[stderr]\n" + withNewline(result.stderrText) + dropped(result.stderrDropped, of: result.stderr.count)
             }
             return text
         case .failed(let message):
@@ -28,6 +28,10 @@ public enum ExecReport {
         case .unreachable(let message):
             return "\(title) UNREACHABLE: \(message)\n"
         }
+    }
+
+    private static func dropped(_ count: Int, of kept: Int) -> String {
+        count == 0 ? "" : "[… \(count) more bytes not shown: only the first \(kept) are kept per host]\n"
     }
 
     private static func withNewline(_ text: String) -> String {
@@ -59,6 +63,8 @@ public enum ExecReport {
                 if let signal = result.signal { object["signal"] = signal }
                 object["stdout"] = result.stdoutText
                 object["stderr"] = result.stderrText
+                if result.stdoutDropped > 0 { object["stdout_dropped_bytes"] = result.stdoutDropped }
+                if result.stderrDropped > 0 { object["stderr_dropped_bytes"] = result.stderrDropped }
             case .failed(let message):
                 object["status"] = "failed"
                 object["error"] = message

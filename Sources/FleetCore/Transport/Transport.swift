@@ -27,12 +27,17 @@ public struct RemoteCommand: Sendable, Hashable {
     public var timeout: Double?
     /// Run through sudo.
     public var become: Bool
+    /// Bytes of each stream kept in memory; the rest is read, counted and dropped, so a host
+    /// printing gigabytes cannot exhaust the controller's memory. nil keeps everything.
+    public var outputLimit: Int?
 
-    public init(_ command: String, stdin: [UInt8] = [], timeout: Double? = nil, become: Bool = false) {
+    public init(_ command: String, stdin: [UInt8] = [], timeout: Double? = nil, become: Bool = false,
+                outputLimit: Int? = nil) {
         self.command = command
         self.stdin = stdin
         self.timeout = timeout
         self.become = become
+        self.outputLimit = outputLimit
     }
 }
 
@@ -44,12 +49,18 @@ public struct RemoteResult: Sendable, Hashable {
     public var signal: String?
     public var stdout: [UInt8]
     public var stderr: [UInt8]
+    /// Bytes beyond `RemoteCommand.outputLimit` that were read and dropped, per stream.
+    public var stdoutDropped: Int
+    public var stderrDropped: Int
 
-    public init(exitCode: Int32?, signal: String? = nil, stdout: [UInt8] = [], stderr: [UInt8] = []) {
+    public init(exitCode: Int32?, signal: String? = nil, stdout: [UInt8] = [], stderr: [UInt8] = [],
+                stdoutDropped: Int = 0, stderrDropped: Int = 0) {
         self.exitCode = exitCode
         self.signal = signal
         self.stdout = stdout
         self.stderr = stderr
+        self.stdoutDropped = stdoutDropped
+        self.stderrDropped = stderrDropped
     }
 
     public var succeeded: Bool { exitCode == 0 && signal == nil }

@@ -16,6 +16,10 @@ struct ExecCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
+    /// Output kept per host and stream: results are grouped in memory, so a host printing
+    /// gigabytes is cut here rather than growing fleet without bound.
+    static let outputLimit = 16 << 20
+
     @Argument(help: "Host pattern: all, group, host, globs, a:b, a:&b, a:!b.")
     var pattern: String
 
@@ -48,7 +52,7 @@ struct ExecCommand: AsyncParsableCommand {
         let transport = SSHTransport(options: connection.sshOptions)
         let started = Date()
         let runs = await AdHocRunner(transport: transport, forks: connection.forks)
-            .run(RemoteCommand(text, timeout: timeout, become: become), on: hosts)
+            .run(RemoteCommand(text, timeout: timeout, become: become, outputLimit: Self.outputLimit), on: hosts)
         await transport.shutdown()
         if json {
             Console.out(ExecReport.jsonLines(runs))
