@@ -132,3 +132,54 @@ final class AuthTests: XCTestCase {
         XCTAssertFalse(success.stdoutText.contains(password) || success.stderrText.contains(password))
     }
 }
+
+extension AuthTests {
+    /// Servers that offer only keyboard-interactive (PAM's password prompt) get the password too.
+    func testKeyboardInteractiveAnswersThePasswordPrompt() async throws {
+        let lab = try LabSupport.lab()
+        let password = try lab.password()
+        let folder = try LabSupport.temporaryDirectory()
+        let port = Int.random(in: 30000...40000)
+        try LabSupport.shell("ssh-keygen -q -t ed25519 -N '' -f \(folder.path)/host_key")
+        try """
+            ListenAddress 127.0.0.1:\(port)
+            HostKey \(folder.path)/host_key
+            PidFile \(folder.path)/sshd.pid
+            UsePAM yes
+            PasswordAuthentication no
+            KbdInteractiveAuthentication yes
+            PubkeyAuthentication no
+            AllowUsers \(Lab.passwordUser)
+            LogLevel ERROR
+            """.write(toFile: folder.path + "/sshd_config", atomically: true, encoding: .utf8)
+        try LabSupport.shell("mkdir -p /run/sshd; /usr/sbin/sshd -f \(folder.path)/sshd_config -E \(folder.path)/log")
+        defer { _ = try? LabSupport.shell("kill $(cat \(folder.path)/sshd.pid)") }
+        let key = try String(contentsOfFile: folder.path + "/host_key.pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+        try "[127.0.0.1]:\(port) \(key)\n".write(toFile: folder.path + "/known_hosts", atomically: true, encoding: .utf8)
+        var options = LabSupport.options(lab, environment: ["FLEET_PASSWORD": password])
+        options.knownHostsFiles = [folder.path + "/known_hosts"]
+        options.identityFiles = []
+        let target = SSHTarget(address: "127.0.0.1", port: port, user: Lab.passwordUser)
+        var session: SSHSession?
+        for _ in 0..<20 where session == nil {  // sshd daemonises and may need a moment to listen
+            do {
+                session = try await SSHSession.connect(to: target, options: options)
+            } catch SSHError.connectFailed {
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
+        }
+        let connected = try XCTUnwrap(session)
+        let whoami = try await connected.run("whoami")
+        XCTAssertEqual(whoami.stdoutText, "\(Lab.passwordUser)\n")
+        await connected.close()
+
+        options.credentials = CredentialSource(environment: ["FLEET_PASSWORD": "wrong"], interactive: false)
+        do {
+            _ = try await SSHSession.connect(to: target, options: options)
+            XCTFail("a wrong password must not log in")
+        } catch SSHError.authenticationFailed(_, _, let tried, let methods) {
+            XCTAssertEqual(tried, ["password"])
+            XCTAssertEqual(methods, ["keyboard-interactive"])
+        }
+    }
+}
