@@ -1,0 +1,1 @@
+"""The side-by-side benchmark's parts: lab endpoints, inventories per tool, measurement, report."""

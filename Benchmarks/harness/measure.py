@@ -1,0 +1,139 @@
+"""Runs one tool invocation and measures wall time, CPU of its whole process tree and memory.
+
+The harness makes itself a child subreaper, so processes a tool leaves behind (OpenSSH
+ControlPersist masters that Ansible starts, for example) are re-parented to it. After the tool
+exits they are stopped and reaped, and `getrusage(RUSAGE_CHILDREN)` deltas then include the CPU
+they spent: nothing escapes the controller's account.
+"""
+
+import ctypes
+import dataclasses
+import os
+import resource
+import signal
+import subprocess
+import threading
+import time
+
+PR_SET_CHILD_SUBREAPER = 36
+TIME = "/usr/bin/time"
+
+
+def become_subreaper():
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
+
+
+@dataclasses.dataclass
+class Measurement:
+    wall: float
+    cpu: float          # user + sys seconds of the tool and every descendant
+    max_rss_mb: float   # the largest single process (GNU time %M)
+    tree_rss_mb: float  # the largest sum over the tree, sampled every 20 ms
+    rc: int
+    stdout: str
+    stderr: str
+
+
+def _process_table():
+    """pid -> (ppid, rss pages) for every process."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        table[int(entry)] = (int(fields[1]), int(fields[21]))
+    return table
+
+
+def descendants(root, exclude=()):
+    table = _process_table()
+    children = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found, stack = [], [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in exclude:
+                found.append(child)
+                stack.append(child)
+    return found, table
+
+
+class TreeSampler(threading.Thread):
+    """Samples the summed RSS of the harness's descendants (minus `exclude`) until stopped."""
+
+    def __init__(self, exclude):
+        super().__init__(daemon=True)
+        self.exclude = set(exclude)
+        self.peak_pages = 0
+        self.stopping = threading.Event()
+
+    def run(self):
+        me = os.getpid()
+        while not self.stopping.is_set():
+            pids, table = descendants(me, self.exclude)
+            self.peak_pages = max(self.peak_pages, sum(table[p][1] for p in pids if p in table))
+            self.stopping.wait(0.02)
+
+
+def reap_leftovers(exclude):
+    """Stops what a finished tool left running under the harness and reaps it."""
+    pids, _ = descendants(os.getpid(), set(exclude))
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + 5
+    for pid in pids:
+        while time.monotonic() < deadline:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                break  # not our child (a grandchild of a leftover), its parent reaps it
+            if done:
+                break
+            time.sleep(0.01)
+    return len(pids)
+
+
+def run(argv, work_dir, label, env=None, stdout_to_null=False, exclude=(), timeout=1800):
+    """Runs `argv` under GNU time; returns a Measurement. Output goes to files in work_dir."""
+    stdout_path = os.devnull if stdout_to_null else os.path.join(work_dir, f"{label}.out")
+    stderr_path = os.path.join(work_dir, f"{label}.err")
+    time_path = os.path.join(work_dir, f"{label}.time")
+    sampler = TreeSampler(exclude)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    sampler.start()
+    started = time.monotonic()
+    with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
+        process = subprocess.Popen([TIME, "-f", "%e %U %S %M", "-o", time_path] + list(argv),
+                                   stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=work_dir)
+        try:
+            rc = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            rc = process.wait()
+    wall = time.monotonic() - started
+    sampler.stopping.set()
+    sampler.join()
+    reap_leftovers(exclude)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    max_rss_kb = 0
+    try:
+        with open(time_path) as f:
+            last = f.read().strip().splitlines()[-1].split()
+            max_rss_kb = int(last[3])
+    except (OSError, IndexError, ValueError):
+        pass
+    page_kb = os.sysconf("SC_PAGE_SIZE") / 1024
+    return Measurement(wall, cpu, max_rss_kb / 1024, sampler.peak_pages * page_kb / 1024, rc,
+                       stdout_path, stderr_path)

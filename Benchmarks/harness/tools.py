@@ -1,0 +1,84 @@
+"""The command line of every tool for every scenario, built from the inventories of one target."""
+
+import os
+import shutil
+
+BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCENARIOS = os.path.join(BENCH, "scenarios")
+VENV_BIN = os.path.join(BENCH, ".venv", "bin")
+
+TOOLS = ["fleet", "openssh", "ansible", "pyinfra", "pssh"]
+SCENARIO_TOOLS = {
+    "adhoc": TOOLS,
+    "tasks": TOOLS,
+    "upload": TOOLS,
+    "bigout": ["fleet", "openssh", "pssh"],  # Ansible and pyinfra keep whole outputs in memory
+}
+BIGOUT_BYTES = 1 << 30
+
+
+class Invocation:
+    def __init__(self, argv, env=None, stdout_to_null=False, fresh_state=None):
+        self.argv = argv
+        self.env = env
+        self.stdout_to_null = stdout_to_null
+        self.fresh_state = fresh_state  # a file to copy into the run's directory first (fleet state)
+
+
+def invocation(tool, scenario, paths, fleet_binary, forks, run_dir, upload_file=None):
+    """argv and environment, or None when the tool has no such scenario."""
+    if scenario not in SCENARIO_TOOLS or tool not in SCENARIO_TOOLS[scenario]:
+        return None
+    return globals()[f"_{tool}"](scenario, paths, fleet_binary, forks, run_dir, upload_file)
+
+
+def _fleet(scenario, paths, fleet, forks, run_dir, upload_file):
+    # Captures are kept next to the inventory; a copy per run makes every run start cold.
+    inventory = os.path.join(run_dir, "fleet.yml")
+    shutil.copyfile(paths["fleet"], inventory)
+    if scenario == "adhoc":
+        return Invocation([fleet, "exec", "-i", inventory, "all", "--forks", str(forks), "--", "hostname"])
+    if scenario == "bigout":
+        return Invocation([fleet, "exec", "-i", inventory, "masters", "--", "head", "-c", str(BIGOUT_BYTES), "/dev/zero"],
+                          stdout_to_null=True)
+    playbook = os.path.join(SCENARIOS, "fleet", f"{scenario}.yml")
+    extra = ["-e", f"upload_file={upload_file}"] if scenario == "upload" else []
+    return Invocation([fleet, "run", playbook, "-i", inventory, "--forks", str(forks)] + extra)
+
+
+def _ansible_env(paths, run_dir):
+    env = dict(os.environ, ANSIBLE_CONFIG=paths["ansible_cfg"], ANSIBLE_HOME=os.path.join(run_dir, "ansible-home"),
+               ANSIBLE_LOCAL_TEMP=os.path.join(run_dir, "ansible-tmp"),
+               ANSIBLE_SSH_CONTROL_PATH_DIR=os.path.join(run_dir, "cp"), ANSIBLE_NOCOLOR="1")
+    env["PATH"] = VENV_BIN + os.pathsep + env["PATH"]
+    return env
+
+
+def _ansible(scenario, paths, fleet, forks, run_dir, upload_file):
+    env = _ansible_env(paths, run_dir)
+    if scenario == "adhoc":
+        return Invocation([os.path.join(VENV_BIN, "ansible"), "all", "-i", paths["ansible"], "-m", "command",
+                           "-a", "hostname"], env)
+    extra = ["-e", f"upload_file={upload_file}"] if scenario == "upload" else []
+    return Invocation([os.path.join(VENV_BIN, "ansible-playbook"), "-i", paths["ansible"],
+                       os.path.join(SCENARIOS, "ansible", f"{scenario}.yml")] + extra, env)
+
+
+def _pyinfra(scenario, paths, fleet, forks, run_dir, upload_file):
+    env = dict(os.environ, PATH=VENV_BIN + os.pathsep + os.environ["PATH"])
+    base = [os.path.join(VENV_BIN, "pyinfra"), "-y", "--parallel", str(forks)]
+    if scenario == "adhoc":
+        return Invocation(base + [paths["pyinfra"], "exec", "--", "hostname"], env)
+    extra = ["--data", f"upload_file={upload_file}"] if scenario == "upload" else []
+    return Invocation(base + extra + [paths["pyinfra"], os.path.join(SCENARIOS, "pyinfra", f"{scenario}.py")], env)
+
+
+def _pssh(scenario, paths, fleet, forks, run_dir, upload_file):
+    argv = [os.path.join(VENV_BIN, "python"), os.path.join(SCENARIOS, "pssh", "pssh_bench.py"), paths["pssh"], scenario]
+    return Invocation(argv + ([upload_file] if scenario == "upload" else []))
+
+
+def _openssh(scenario, paths, fleet, forks, run_dir, upload_file):
+    argv = ["sh", os.path.join(SCENARIOS, "openssh", f"{scenario}.sh"), paths["ssh_config"], paths["hosts"]]
+    return Invocation(argv + ([upload_file] if scenario == "upload" else []),
+                      stdout_to_null=scenario == "bigout")

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark of fleet against OpenSSH, Ansible, pyinfra and parallel-ssh.
+
+    python3 Benchmarks/run.py --sizes 3,20,50 --rtt 0,40 --repeat 5 --scenarios adhoc,tasks,upload,bigout
+
+Builds fleet (release), starts a lab of real sshd hosts (`fleet lab up`), installs the peers
+from PyPI into Benchmarks/.venv, writes an equivalent inventory per tool, and runs every
+scenario `--repeat` times per size and RTT, alternating tools. RTT > 0 goes through
+Benchmarks/delayproxy.py. Prints the table and rewrites the generated part of
+Docs/performance.md. Run as root (the lab needs network namespaces). See Benchmarks/README.md.
+"""
+
+import argparse
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import endpoints, inventories, measure, report, tools  # noqa: E402
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
+VENV = os.path.join(BENCH, ".venv")
+PEERS = ["ansible-core", "pyinfra", "parallel-ssh"]
+
+
+def step(message):
+    print(f"==> {message}", file=sys.stderr, flush=True)
+
+
+def build_fleet(scratch):
+    step("building fleet (release)")
+    subprocess.run(["swift", "build", "-c", "release", "--scratch-path", scratch, "--product", "fleet"],
+                   cwd=ROOT, check=True)
+    return os.path.join(ROOT, scratch, "release", "fleet")
+
+
+def ensure_venv():
+    if not os.path.exists(os.path.join(VENV, "bin", "pyinfra")) or not os.path.exists(os.path.join(VENV, "bin", "ansible")):
+        step("installing " + ", ".join(PEERS) + " into Benchmarks/.venv")
+        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
+        subprocess.run([os.path.join(VENV, "bin", "pip"), "install", "-q"] + PEERS, check=True)
+
+
+def fleet_has_run(fleet):
+    """Whether this fleet has `fleet run` (the tasks and upload scenarios need it)."""
+    listing = subprocess.run([fleet, "--help"], capture_output=True, text=True).stdout
+    return any(line.split()[:1] == ["run"] for line in listing.splitlines())
+
+
+def load():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def clean_remote_files():
+    for name in os.listdir("/tmp"):
+        if name.startswith("bench-"):
+            try:
+                os.remove(os.path.join("/tmp", name))
+            except OSError:
+                pass
+
+
+def measure_target(target, args, fleet, scenarios, work, upload_file, results, exclude):
+    n = len(target.endpoints)
+    forks = min(n, 50)
+    paths = inventories.write_all(target, os.path.join(work, f"inv-{n}-{target.rtt_ms:g}"), forks)
+    for scenario in scenarios:
+        names = [t for t in tools.SCENARIO_TOOLS[scenario] if t in args.tools]
+        if scenario in ("tasks", "upload") and not fleet_has_run(fleet):
+            names = [t for t in names if t != "fleet"]
+            print(f"   ({scenario}: `fleet run` does not exist yet, fleet skipped)", file=sys.stderr)
+        if scenario == "bigout" and (n != min(args.sizes) or target.rtt_ms > 0):
+            continue  # one host prints: lab size does not matter; the Python proxy would be the bottleneck
+        runs = {t: [] for t in names}
+        for repeat in range(args.repeat):
+            order = names[repeat % len(names):] + names[:repeat % len(names)]  # alternate who goes first
+            for tool in order:
+                run_dir = os.path.join(work, "runs", f"{scenario}-{n}-{target.rtt_ms:g}-{tool}-{repeat}")
+                os.makedirs(run_dir, exist_ok=True)
+                call = tools.invocation(tool, scenario, paths, fleet, forks, run_dir, upload_file)
+                clean_remote_files()
+                m = measure.run(call.argv, run_dir, "run", env=call.env, stdout_to_null=call.stdout_to_null,
+                                exclude=exclude)
+                runs[tool].append(m)
+                status = "ok" if m.rc == 0 else f"FAILED rc={m.rc} (see {m.stderr})"
+                print(f"   {scenario:7} N={n:<3} RTT={target.rtt_ms:<3g} {tool:8} #{repeat + 1}: "
+                      f"{m.wall:6.2f} s wall, {m.cpu:6.2f} s CPU, {m.max_rss_mb:5.0f} MB RSS  {status}",
+                      file=sys.stderr, flush=True)
+        results += [(scenario, n, target.rtt_ms, t, runs[t]) for t in names]
+    clean_remote_files()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="3,20", help="lab sizes, comma-separated")
+    parser.add_argument("--rtt", default="0,40", help="round-trip times in ms, comma-separated")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scenarios", default="adhoc,tasks")
+    parser.add_argument("--tools", default=",".join(tools.TOOLS))
+    parser.add_argument("--lab-dir", default="/tmp/fleet-bench-lab")
+    parser.add_argument("--scratch-path", default=".build-bench")
+    parser.add_argument("--no-build", action="store_true", help="use the fleet already built in --scratch-path")
+    parser.add_argument("--keep-lab", action="store_true", help="leave the lab running at the end")
+    parser.add_argument("--no-docs", action="store_true", help="do not rewrite Docs/performance.md")
+    args = parser.parse_args()
+    args.sizes = [int(s) for s in args.sizes.split(",")]
+    args.rtts = [float(r) for r in args.rtt.split(",")]
+    args.tools = args.tools.split(",")
+    scenarios = args.scenarios.split(",")
+    unknown = [s for s in scenarios if s not in tools.SCENARIO_TOOLS]
+    if unknown:
+        parser.error(f"unknown scenarios {unknown}; known: {list(tools.SCENARIO_TOOLS)}")
+    if os.geteuid() != 0:
+        parser.error("run as root: the lab puts every host in its own network namespace")
+
+    command = "python3 Benchmarks/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    measure.become_subreaper()
+    fleet = (os.path.join(ROOT, args.scratch_path, "release", "fleet") if args.no_build
+             else build_fleet(args.scratch_path))
+    ensure_venv()
+    work = os.path.join(args.lab_dir + "-work")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    upload_file = None
+    if "upload" in scenarios:
+        upload_file = os.path.join(work, "upload-100MB.bin")
+        with open(upload_file, "wb") as f:
+            f.write(os.urandom(100 * 1000 * 1000))
+
+    step(f"lab of {max(args.sizes)} hosts in {args.lab_dir}")
+    subprocess.run([fleet, "lab", "up", str(max(args.sizes)), "--dir", args.lab_dir], check=True,
+                   stdout=subprocess.DEVNULL)
+    load_before = load()
+    results = []
+    try:
+        for n in args.sizes:
+            for rtt in args.rtts:
+                step(f"N={n}, RTT={rtt:g} ms")
+                if rtt == 0:
+                    measure_target(endpoints.direct_target(args.lab_dir, n), args, fleet, scenarios, work,
+                                   upload_file, results, exclude=())
+                else:
+                    with endpoints.DelayProxy(args.lab_dir, n, rtt, work) as proxy:
+                        measure_target(proxy.target(), args, fleet, scenarios, work, upload_file, results,
+                                       exclude={proxy.process.pid})
+    finally:
+        load_after = load()
+        if not args.keep_lab:
+            subprocess.run([fleet, "lab", "down", "--dir", args.lab_dir], stderr=subprocess.DEVNULL)
+
+    rows = report.summarize(results)
+    print(report.table(rows))
+    if not args.no_docs:
+        notes = [f"- {max(args.sizes)}-host lab, forks = min(N, 50) for every tool; RTT > 0 through "
+                 "Benchmarks/delayproxy.py (a Python process on the same 2 cores as the tools)."]
+        report.write_markdown(os.path.join(ROOT, "Docs", "performance.md"), command,
+                              report.machine(os.path.join(VENV, "bin", "pip"), fleet),
+                              load_before, load_after, rows, notes)
+        step("wrote Docs/performance.md")
+
+
+if __name__ == "__main__":
+    main()
