@@ -110,6 +110,19 @@ struct SSHHostConnection: HostConnection {
     let slot: HostSlot
 
     func run(_ command: RemoteCommand) async throws -> RemoteResult {
+        do {
+            do {
+                return try await run(command, on: session)
+            } catch SSHError.droppedBeforeStart {
+                // Nothing ran: one new connection (within the slot's budget) and one more try.
+                return try await run(command, on: try await slot.liveSession())
+            }
+        } catch let error as SSHError {
+            throw Self.map(error)
+        }
+    }
+
+    private func run(_ command: RemoteCommand, on session: SSHSession) async throws -> RemoteResult {
         let wrapped = command.become ? Become.wrap(command.command, stdin: command.stdin) : (command.command, command.stdin)
         do {
             let (output, exit) = session.start(wrapped.0, stdin: wrapped.1, timeout: command.timeout)
@@ -126,8 +139,6 @@ struct SSHHostConnection: HostConnection {
             result.exitCode = status.code
             result.signal = status.signal
             return result
-        } catch let error as SSHError {
-            throw Self.map(error)
         }
     }
 

@@ -16,6 +16,9 @@ public enum SSHError: Error, LocalizedError, Sendable, Equatable {
     case credentialRequired(what: String, environmentVariable: String)
     case commandTimedOut(seconds: Double)
     case connectionLost(reason: String)
+    /// The connection was found dead when a command was about to start: nothing ran, so the
+    /// command may safely be retried on a new connection.
+    case droppedBeforeStart(reason: String)
     case channelFailed(reason: String)
     case sftpFailed(operation: String, path: String, reason: String)
     case operationTimedOut(what: String, seconds: Double)
@@ -26,7 +29,7 @@ public enum SSHError: Error, LocalizedError, Sendable, Equatable {
         switch self {
         case .resolveFailed, .connectTimedOut, .connectFailed, .handshakeFailed, .hostKeyMismatch,
              .hostKeyUnknown, .authenticationFailed, .rsaKeyRefused, .credentialRequired, .connectionLost,
-             .operationTimedOut:
+             .droppedBeforeStart, .operationTimedOut:
             return true
         case .commandTimedOut, .channelFailed, .sftpFailed, .cancelled:
             return false
@@ -69,7 +72,7 @@ public enum SSHError: Error, LocalizedError, Sendable, Equatable {
             return "\(what) is needed but there is no terminal to ask on; set \(variable)"
         case .commandTimedOut(let seconds):
             return "command timed out after \(Self.format(seconds))"
-        case .connectionLost(let reason):
+        case .connectionLost(let reason), .droppedBeforeStart(let reason):
             return "connection lost: \(reason)"
         case .channelFailed(let reason):
             return "cannot run command: \(reason)"

@@ -62,7 +62,13 @@ final class ExecOperation: SessionOperation {
             guard let opened = clibssh2_open_session(session) else {
                 let code = libssh2_session_last_errno(session)
                 if code == LIBSSH2_ERROR_EAGAIN { return .again }
-                return fail(SSHSession.error(code, session, "opening a channel"))
+                let error = SSHSession.error(code, session, "opening a channel")
+                if case .connectionLost(let reason) = error {
+                    abandon(.droppedBeforeStart(reason: reason))  // before die(), which would answer `error`
+                    owner?.die(error)
+                    return .finished
+                }
+                return fail(error)
             }
             channel = opened
             state = .start
