@@ -37,8 +37,9 @@ struct RunOutputs: RunEventSink {
         progress?.finish()
     }
 
-    /// The recap for stdout, coloured if stdout is a terminal (or `--color always`).
-    func recapText(_ recap: RunRecap, color: ColorMode) -> String {
-        RecapText.text(recap, palette: Terminal.palette(color, for: STDOUT_FILENO), folder: folder, reportPath: reportPath)
+    /// The recap, coloured if the stream it goes to is a terminal (or `--color always`).
+    /// - Parameter descriptor: where it is printed: stdout, or stderr when stdout carries JSON.
+    func recapText(_ recap: RunRecap, color: ColorMode, for descriptor: Int32 = STDOUT_FILENO) -> String {
+        RecapText.text(recap, palette: Terminal.palette(color, for: descriptor), folder: folder, reportPath: reportPath)
     }
 }
