@@ -11,6 +11,7 @@ struct Fleet: AsyncParsableCommand {
             PingCommand.self,
             InventoryCommand.self,
             RunCommand.self,
+            ReportCommand.self,
             CheckCommand.self,
             StateCommand.self,
             LabCommand.self,

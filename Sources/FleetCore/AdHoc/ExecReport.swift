@@ -53,10 +53,13 @@ public enum ExecReport {
             + String(format: "in %.2fs", seconds)
     }
 
-    /// One JSON object per host, one per line.
-    public static func jsonLines(_ runs: [HostRun]) -> String {
+    /// One JSON object per host, one per line, in the envelope of run events (`schema`,
+    /// `type: host_result`, `time`; see Docs/events.md).
+    /// - Parameter time: when the results were told (exec reports all hosts at the end).
+    public static func jsonLines(_ runs: [HostRun], time: Date = Date()) -> String {
         runs.map { run -> String in
-            var object: [String: Any] = ["host": run.host, "duration": (run.duration * 1000).rounded() / 1000]
+            var object: [String: Any] = ["schema": EventLine.schemaVersion, "type": "host_result", "time": EventTime.string(time),
+                                         "host": run.host, "duration": (run.duration * 1000).rounded() / 1000]
             switch run.outcome {
             case .completed(let result):
                 object["status"] = result.succeeded ? "ok" : "failed"

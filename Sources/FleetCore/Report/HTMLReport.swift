@@ -52,17 +52,15 @@ public enum HTMLReport {
         html += "</h1>\n<dl class=\"facts\">"
         for (name, value) in facts { html += "<dt>\(name)</dt><dd>\(HTMLText.escape(value))</dd>" }
         html += "</dl>\n<p class=\"totals\">"
-        let counts = totals(report)
-        for status in statuses {
-            html += "<span class=\"chip \(status.rawValue)\">\(counts[status, default: 0]) \(status.rawValue)</span> "
+        var counts: [String: Int] = [:]
+        for bars in report.bars.values {
+            for bar in bars { counts[bar.result.ignored ? "ignored" : bar.result.status.rawValue, default: 0] += 1 }
         }
+        for status in statuses.map(\.rawValue) {
+            html += "<span class=\"chip \(status)\">\(counts[status, default: 0]) \(status)</span> "
+        }
+        if let ignored = counts["ignored"] { html += "<span class=\"chip failed ignored-chip\">\(ignored) failed, ignored</span>" }
         return html + "</p></header>\n"
-    }
-
-    private static func totals(_ report: RunReport) -> [HostStatus: Int] {
-        var counts: [HostStatus: Int] = [:]
-        for bars in report.bars.values { for bar in bars { counts[bar.result.status, default: 0] += 1 } }
-        return counts
     }
 
     private static func timeline(_ report: RunReport) -> String {
@@ -77,7 +75,8 @@ public enum HTMLReport {
             html += "<span class=\"tick\" style=\"left:\(percent(tick, of: report.span))\">\(HTMLText.seconds(tick))</span>"
         }
         for play in report.plays {
-            html += "<span class=\"play\" style=\"left:\(percent(play.offset, of: report.span))\" title=\"\(HTMLText.escape(play.title))\"></span>"
+            let title = HTMLText.escape(play.title)
+            html += "<span class=\"play\" style=\"left:\(percent(play.offset, of: report.span))\" title=\"\(title)\">\(title)</span>"
         }
         html += "</div></div>\n"
         for host in report.hosts {

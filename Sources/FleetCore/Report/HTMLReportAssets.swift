@@ -14,18 +14,19 @@ enum HTMLReportAssets {
         .badge.ok { background: var(--ok); } .badge.failed { background: var(--failed); } .badge.skipped { background: var(--skipped); color: var(--ink); }
         .chip { display: inline-block; margin-right: 6px; padding: 1px 9px; border-radius: 10px; border: 2px solid; font-weight: 600; }
         .chip.ok { border-color: var(--ok); } .chip.changed { border-color: var(--changed); } .chip.skipped { border-color: var(--skipped); }
-        .chip.failed { border-color: var(--failed); } .chip.unreachable { border-color: var(--unreachable); }
+        .chip.failed { border-color: var(--failed); } .chip.ignored-chip { background: #fbe3e3; border-style: dashed; } .chip.unreachable { border-color: var(--unreachable); }
         .legend .key { display: inline-block; width: 22px; height: 11px; margin: 0 4px 0 10px; border-radius: 2px; vertical-align: middle; }
         .hint { color: var(--muted); }
-        .timeline { border: 1px solid var(--line); max-height: 70vh; overflow: auto; position: relative; }
+        .timeline { border: 1px solid var(--line); max-height: 62vh; overflow: auto; position: relative; }
         .timeline .row, .timeline .axis { display: flex; min-width: 960px; }
         .timeline .name { flex: none; width: var(--name); position: sticky; left: 0; z-index: 2; background: #fff; padding: 0 8px;
                           white-space: nowrap; overflow: hidden; text-overflow: ellipsis; border-right: 1px solid var(--line); }
         .timeline .lane { flex: 1; position: relative; }
-        .timeline .axis { position: sticky; top: 0; z-index: 3; background: #f6f7f9; height: 26px; line-height: 26px; border-bottom: 1px solid var(--line); }
+        .timeline .axis { position: sticky; top: 0; z-index: 3; background: #f6f7f9; height: 38px; line-height: 38px; border-bottom: 1px solid var(--line); }
         .timeline .axis .name { background: #f6f7f9; color: var(--muted); font-weight: 600; z-index: 4; }
-        .tick { position: absolute; top: 0; bottom: 0; border-left: 1px solid #c9ced6; padding-left: 3px; font-size: 11px; color: var(--muted); }
-        .play { position: absolute; top: 0; bottom: 0; border-left: 2px solid var(--ink); }
+        .tick { position: absolute; top: 19px; bottom: 0; line-height: 19px; border-left: 1px solid #c9ced6; padding-left: 3px; font-size: 11px; color: var(--muted); }
+        .play { position: absolute; top: 0; height: 19px; line-height: 17px; border-left: 2px solid var(--ink); padding-left: 3px; font-size: 11px;
+                font-weight: 600; max-width: 22%; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
         .row { height: var(--row); border-bottom: 1px solid #f0f1f4; }
         .row .name { line-height: var(--row); }
         .row:hover .name, .row:hover { background: #f3f6fb; }
@@ -33,12 +34,13 @@ enum HTMLReportAssets {
         .bar:hover, .bar:focus, .bar.selected { outline: 2px solid var(--ink); z-index: 1; }
         .ok { background: var(--ok); } .changed { background: var(--changed); } .skipped { background: var(--skipped); }
         .failed { background: var(--failed); } .unreachable { background: var(--unreachable); }
+        .bar.skipped { min-width: 5px; }
         .ignored { background: repeating-linear-gradient(45deg, var(--failed) 0 4px, #f4b4b4 4px 8px); }
         th.ok, th.changed, th.skipped, th.failed, th.unreachable { background: none; color: var(--ink); border-bottom: 3px solid; }
         th.ok { border-color: var(--ok); } th.changed { border-color: var(--changed); } th.skipped { border-color: var(--skipped); }
         th.failed { border-color: var(--failed); } th.unreachable { border-color: var(--unreachable); }
         .compact { --row: 15px; font-size: 11.5px; } .compact .bar { top: 2px; bottom: 2px; border-radius: 1px; min-width: 2px; }
-        .detail { margin-top: 10px; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; min-height: 64px; background: #fbfbfc; }
+        .detail { position: sticky; bottom: 0; z-index: 5; box-shadow: 0 -2px 8px rgba(0,0,0,.06); margin-top: 10px; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; min-height: 64px; background: #fbfbfc; }
         .detail h3 { margin: 0 0 4px; font-size: 14px; } .detail dl { display: grid; grid-template-columns: max-content 1fr; gap: 1px 12px; margin: 0; }
         .detail dt { color: var(--muted); } .detail dd { margin: 0; }
         .detail pre { margin: 0; white-space: pre-wrap; word-break: break-all; max-height: 160px; overflow: auto; background: #fff; padding: 3px 6px; border: 1px solid var(--line); }
@@ -83,6 +85,15 @@ enum HTMLReportAssets {
           });
           timeline.addEventListener('focusin', function (event) {
             if (event.target.classList.contains('bar')) show(event.target);
+          });
+          // A link to `report.html#host/task` opens with that bar selected.
+          var wanted = decodeURIComponent(location.hash.slice(1));
+          Array.prototype.forEach.call(timeline.querySelectorAll('.bar'), function (bar) {
+            if (!pinned && wanted === bar.dataset.host + '/' + bar.dataset.task) {
+              pinned = bar; bar.classList.add('selected'); show(bar);
+              // Scroll the timeline only, not the page: the facts above stay in view.
+              timeline.scrollTop = bar.parentNode.parentNode.offsetTop - timeline.clientHeight / 2;
+            }
           });
         })();
         """

@@ -41,6 +41,12 @@ struct RunCommand: AsyncParsableCommand {
             help: "A variable as key=value (highest precedence); a value starting with { or [ is read as JSON.")
     var extraVars: [String] = []
 
+    @Flag(help: "Print the run's events as JSON Lines on stdout (see Docs/events.md); the recap goes to stderr.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Write a self-contained HTML report: recap, timeline per host, captures.", valueName: "file.html"))
+    var report: String?
+
     func validate() throws {
         if let serial, Self.batchSizes(serial) == nil {
             throw ValidationError("--serial must be a number, a percentage like 30%, or a list like 1,50%")
@@ -62,8 +68,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         defer { state.close() }
         let transport = SSHTransport(options: connection.sshOptions)
-        let outputs = RunOutputs.progress(verbosity: verbosity.verbosity, color: colors.color,
+        var outputs = RunOutputs.progress(verbosity: verbosity.verbosity, color: colors.color,
                                           folder: FileManager.default.currentDirectoryPath)
+        if json { outputs.sinks.append(JSONLinesSink.standardOutput()) }
+        let recorder = report.map { _ in EventRecorder() }
+        if let recorder { outputs.sinks.append(recorder) }
         let engine = PlaybookRun(playbook: loadedPlaybook, inventory: loadedInventory, transport: transport, options: options,
                                  sink: outputs, state: state)
         let running = Task { try await engine.run() }
@@ -80,7 +89,17 @@ struct RunCommand: AsyncParsableCommand {
         }
         outputs.finish()
         await transport.shutdown()
-        Console.out(outputs.recapText(summary.recap, color: colors.color))
+        if let report, let recorder {
+            do {
+                try HTMLReportFile.write(recorder.lines, to: report)
+                outputs.reportPath = report
+            } catch {
+                Console.error((error as? LocalizedError)?.errorDescription ?? "\(error)")
+            }
+        }
+        // With --json, stdout carries events only.
+        let recap = outputs.recapText(summary.recap, color: colors.color)
+        if json { Console.error(recap) } else { Console.out(recap) }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 
