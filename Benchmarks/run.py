@@ -14,6 +14,7 @@ import argparse
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -58,8 +59,9 @@ def load():
 
 
 def clean_remote_files():
+    """Removes what the scenarios wrote: lab hosts share this machine's /tmp."""
     for name in os.listdir("/tmp"):
-        if name.startswith("bench-"):
+        if name.startswith(("bench-lab-", "bench-upload-lab-")):
             try:
                 os.remove(os.path.join("/tmp", name))
             except OSError:
@@ -119,8 +121,9 @@ def main():
     if os.geteuid() != 0:
         parser.error("run as root: the lab puts every host in its own network namespace")
 
+    # A SIGTERM unwinds like Ctrl-C, so the proxy and the lab are still stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     command = "python3 Benchmarks/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    measure.become_subreaper()
     fleet = (os.path.join(ROOT, args.scratch_path, "release", "fleet") if args.no_build
              else build_fleet(args.scratch_path))
     ensure_venv()
@@ -136,6 +139,9 @@ def main():
     step(f"lab of {max(args.sizes)} hosts in {args.lab_dir}")
     subprocess.run([fleet, "lab", "up", str(max(args.sizes)), "--dir", args.lab_dir], check=True,
                    stdout=subprocess.DEVNULL)
+    # Only now: the lab's sshds (started with setsid -f) must not become the harness's orphans.
+    measure.become_subreaper()
+    baseline = set(measure.descendants(os.getpid())[0])
     load_before = load()
     results = []
     try:
@@ -144,11 +150,11 @@ def main():
                 step(f"N={n}, RTT={rtt:g} ms")
                 if rtt == 0:
                     measure_target(endpoints.direct_target(args.lab_dir, n), args, fleet, scenarios, work,
-                                   upload_file, results, exclude=())
+                                   upload_file, results, exclude=baseline)
                 else:
                     with endpoints.DelayProxy(args.lab_dir, n, rtt, work) as proxy:
                         measure_target(proxy.target(), args, fleet, scenarios, work, upload_file, results,
-                                       exclude={proxy.process.pid})
+                                       exclude=baseline | {proxy.process.pid})
     finally:
         load_after = load()
         if not args.keep_lab:
