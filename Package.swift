@@ -42,7 +42,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "FleetLabTests", dependencies: ["FleetLab"]),
-        .testTarget(name: "FleetCLITests", dependencies: ["FleetLab"], exclude: ["Doubles", "Golden"]),
+        .testTarget(name: "FleetCLITests", dependencies: ["FleetLab"], exclude: ["Doubles"]),
         .testTarget(name: "FleetConnectTests", dependencies: ["FleetConnect", "FleetCore", "FleetLab"]),
     ]
 )
