@@ -29,7 +29,7 @@ final class ReportRunTests: XCTestCase {
             - name: join cluster
               shell: "sleep 0.3; echo joining with {{ groups.masters[0].join_token }}; echo token {{ groups.masters[0].join_token }} >&2"
             - name: check disk
-              shell: "echo disk almost full >&2; exit 3"
+              shell: "sleep 0.15; echo disk almost full >&2; exit 3"
               when: inventory_hostname == 'lab-node2'
               ignore_errors: true
             - name: verify node

@@ -64,10 +64,12 @@ enum ReportTools {
         return result.stdout.split(separator: "\n").map(String.init)
     }
 
-    /// The DOM of `page` after Chromium loaded it and ran its script.
-    static func renderedDOM(_ page: URL) throws -> String {
-        let result = try run(chromium, chromiumFlags + ["--dump-dom", page.absoluteString])
-        XCTAssertEqual(result.status, 0, result.stderr)
+    /// The DOM of `page` after Chromium loaded it and ran its script (which must not fail).
+    static func renderedDOM(_ page: URL, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let result = try run(chromium, chromiumFlags + ["--enable-logging=stderr", "--v=0", "--dump-dom", page.absoluteString])
+        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
+        let scriptErrors = result.stderr.split(separator: "\n").filter { $0.contains("Uncaught") }
+        XCTAssertEqual(scriptErrors, [], "the page's script failed", file: file, line: line)
         return result.stdout
     }
 

@@ -69,6 +69,9 @@ public enum HTMLReport {
         for status in statuses { html += "<span class=\"key \(status.rawValue)\"></span>\(status.rawValue) " }
         html += "<span class=\"key failed ignored\"></span>failed, ignored"
         html += " <span class=\"hint\">— hover or click a bar for its command, duration and output</span></p>\n"
+        html += "<p class=\"filters\"><input id=\"filter\" type=\"search\" placeholder=\"filter hosts or tasks…\" aria-label=\"filter hosts or tasks\">"
+        html += " <label><input id=\"problems\" type=\"checkbox\"> only hosts that failed or were unreachable</label>"
+        html += " <span id=\"shown\" class=\"hint\"></span></p>\n"
         html += "<div class=\"timeline\(compact ? " compact" : "")\" id=\"timeline\">\n"
         html += "<div class=\"axis\"><div class=\"name\">host</div><div class=\"lane\">"
         for tick in TimelineAxis.ticks(span: report.span) {
@@ -81,8 +84,11 @@ public enum HTMLReport {
         html += "</div></div>\n"
         for host in report.hosts {
             let name = HTMLText.escape(host)
-            html += "<div class=\"row\" data-host=\"\(name)\"><div class=\"name\" title=\"\(name)\">\(name)</div><div class=\"lane\">"
-            for bar in report.bars[host] ?? [] { html += self.bar(bar, span: report.span) }
+            let bars = report.bars[host] ?? []
+            let problem = bars.contains { $0.result.status == .unreachable || ($0.result.status == .failed && !$0.result.ignored) }
+            html += "<div class=\"row\" data-host=\"\(name)\"\(problem ? " data-problem=\"1\"" : "")>"
+            html += "<div class=\"name\" title=\"\(name)\">\(name)</div><div class=\"lane\">"
+            for bar in bars { html += self.bar(bar, span: report.span) }
             html += "</div></div>\n"
         }
         html += "</div>\n<aside id=\"detail\" class=\"detail\"><p class=\"hint\">Hover or click a bar.</p></aside></section>\n"

@@ -17,6 +17,8 @@ enum HTMLReportAssets {
         .chip.failed { border-color: var(--failed); } .chip.ignored-chip { background: #fbe3e3; border-style: dashed; } .chip.unreachable { border-color: var(--unreachable); }
         .legend .key { display: inline-block; width: 22px; height: 11px; margin: 0 4px 0 10px; border-radius: 2px; vertical-align: middle; }
         .hint { color: var(--muted); }
+        .filters input[type=search] { width: 260px; padding: 3px 8px; border: 1px solid #c9ced6; border-radius: 4px; font: inherit; }
+        .row.hidden { display: none; } .bar.dim { opacity: .15; }
         .timeline { border: 1px solid var(--line); max-height: 62vh; overflow: auto; position: relative; }
         .timeline .row, .timeline .axis { display: flex; min-width: 960px; }
         .timeline .name { flex: none; width: var(--name); position: sticky; left: 0; z-index: 2; background: #fff; padding: 0 8px;
@@ -86,6 +88,26 @@ enum HTMLReportAssets {
           timeline.addEventListener('focusin', function (event) {
             if (event.target.classList.contains('bar')) show(event.target);
           });
+          // Filters for many hosts: by host or task name, and hosts with problems only.
+          var filter = document.getElementById('filter'), problems = document.getElementById('problems');
+          var shown = document.getElementById('shown'), rows = timeline.querySelectorAll('.row');
+          function applyFilter() {
+            var text = filter.value.trim().toLowerCase(), count = 0;
+            Array.prototype.forEach.call(rows, function (row) {
+              var hostMatches = row.dataset.host.toLowerCase().indexOf(text) >= 0, taskMatches = false;
+              Array.prototype.forEach.call(row.querySelectorAll('.bar'), function (bar) {
+                var match = text !== '' && bar.dataset.task.toLowerCase().indexOf(text) >= 0;
+                taskMatches = taskMatches || match;
+                bar.classList.toggle('dim', text !== '' && !hostMatches && !match);
+              });
+              var visible = (hostMatches || taskMatches) && (!problems.checked || row.dataset.problem === '1');
+              row.classList.toggle('hidden', !visible);
+              if (visible) count++;
+            });
+            shown.textContent = count === rows.length ? '' : count + ' of ' + rows.length + ' hosts';
+          }
+          filter.addEventListener('input', applyFilter);
+          problems.addEventListener('change', applyFilter);
           // A link to `report.html#host/task` opens with that bar selected.
           var wanted = decodeURIComponent(location.hash.slice(1));
           Array.prototype.forEach.call(timeline.querySelectorAll('.bar'), function (bar) {
