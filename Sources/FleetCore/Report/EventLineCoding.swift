@@ -12,7 +12,9 @@ public enum EventLineCoding {
             var container = encoder.singleValueContainer()
             try container.encode(EventTime.string(date))
         }
-        // Every part of an event is a plain value: encoding cannot fail.
+        // A duration from a broken clock must not stop the run: non-finite numbers become text.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        // Every other part of an event is a plain value: encoding cannot fail.
         let data = try! encoder.encode(line)
         return String(decoding: data, as: UTF8.self)
     }
