@@ -139,9 +139,24 @@ final class ReportRunTests: XCTestCase {
         XCTAssertEqual(ReportTools.count("<div class=\"bar ", in: rebuiltHTML), results.count)
         XCTAssertEqual(ReportTools.count("<div class=\"bar ", in: html), results.count)
 
+        // A worker added later reads the kept token (kept_value), and a check run shows the
+        // commands it would run, the token in them masked.
+        let later = try FleetBinary.run(["run", playbook.path, "-i", inventory.path, "-e", "work=\(folder.path)",
+                                         "--limit", "lab-node1", "--json"], directory: folder)
+        XCTAssertEqual(later.status, 0, later.stderr)
+        XCTAssertEqual(try ReportTools.schemaErrors(later.stdout), [])
+        XCTAssertTrue(later.stdout.contains(#""source":"kept","task":"make join token""#), later.stdout)
+        let check = try FleetBinary.run(["run", playbook.path, "-i", inventory.path, "-e", "work=\(folder.path)",
+                                         "--limit", "lab-node1", "--check", "--json"], directory: folder)
+        XCTAssertEqual(check.status, 0, check.stderr)
+        XCTAssertEqual(try ReportTools.schemaErrors(check.stdout), [])
+        XCTAssertTrue(check.stdout.contains(#""check_mode":true"#))
+        XCTAssertTrue(check.stdout.contains("echo joining with ••••"), check.stdout)
+
         // The secret is in none of the outputs, nor in the logs.
         for (name, text) in [("--json", result.stdout), ("stderr", result.stderr), ("run.jsonl", journal), ("report", html),
-                             ("rebuilt report", rebuiltHTML), ("rendered report", dom)] {
+                             ("rebuilt report", rebuiltHTML), ("rendered report", dom), ("later run", later.stdout + later.stderr),
+                             ("check run", check.stdout + check.stderr)] {
             XCTAssertFalse(text.contains(secret), "the secret leaked into \(name)")
         }
         let logs = FileManager.default.enumerator(atPath: logDirectory)?.compactMap { $0 as? String } ?? []
