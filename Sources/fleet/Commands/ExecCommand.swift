@@ -32,7 +32,7 @@ struct ExecCommand: AsyncParsableCommand {
     @Flag(help: "Run through sudo (password from FLEET_BECOME_PASSWORD, if sudo needs one).")
     var become = false
 
-    @Flag(help: "Print JSON Lines, one object per host, on stdout.")
+    @Flag(help: "Print JSON Lines on stdout: a host_result event per host (see Docs/events.md).")
     var json = false
 
     @Flag(name: .customLong("no-group"), help: "Print each host's result separately.")
