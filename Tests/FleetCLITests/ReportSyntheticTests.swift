@@ -107,5 +107,16 @@ final class ReportSyntheticTests: XCTestCase {
         for type in ["run_start", "play_start", "task_start", "host_result", "capture", "kept_value", "recap", "run_end"] {
             XCTAssertTrue(doc.contains("## `\(type)`"), type)
         }
+        // The schema is not a rubber stamp: an undocumented field, a secret in clear, a time
+        // without milliseconds and an unknown type are each refused.
+        let capture = try XCTUnwrap(examples.first { $0.contains(#""type":"capture""#) })
+        let result = try XCTUnwrap(examples.first { $0.contains(#""type":"host_result""#) && $0.contains("run_id") })
+        let broken = [
+            result.replacingOccurrences(of: #""ignored":false"#, with: #""ignored":false,"surprise":1"#),
+            capture.replacingOccurrences(of: "\"value\":\"••••\"", with: #""value":"hunter2""#),
+            result.replacingOccurrences(of: #"\.\d{3}Z"#, with: "Z", options: .regularExpression),
+            result.replacingOccurrences(of: #""type":"host_result""#, with: #""type":"host_done""#),
+        ]
+        XCTAssertEqual(try ReportTools.schemaErrors(broken.joined(separator: "\n")).count, broken.count)
     }
 }
