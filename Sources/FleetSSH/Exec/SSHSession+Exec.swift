@@ -5,7 +5,7 @@ public struct CommandOutputStream: AsyncSequence, Sendable {
     public typealias Element = (OutputStreamKind, [UInt8])
     let pipe: OutputPipe
 
-    public struct AsyncIterator: AsyncIteratorProtocol {
+    public struct AsyncIterator: AsyncIteratorProtocol, Sendable {
         let pipe: OutputPipe
         public mutating func next() async -> Element? { await pipe.next() }
     }
