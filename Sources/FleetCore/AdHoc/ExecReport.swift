@@ -3,30 +3,31 @@ import Foundation
 /// Renders `fleet exec` results as text (grouped or per host) and as JSON Lines.
 public enum ExecReport {
     /// Identical outcomes once, with the hosts that produced them; failures and unreachable last.
-    public static func grouped(_ runs: [HostRun]) -> String {
+    /// - Parameter palette: colours the header lines by status (green ok, red otherwise).
+    public static func grouped(_ runs: [HostRun], palette: Palette = .plain) -> String {
         ResultGroups.group(runs).map { group in
-            block(title: "\(HostRangeFormatter.format(group.hosts)) (\(group.hosts.count))", group.outcome)
+            block(title: "\(HostRangeFormatter.format(group.hosts)) (\(group.hosts.count))", group.outcome, palette)
         }.joined()
     }
 
     /// One block per host, in inventory order.
-    public static func perHost(_ runs: [HostRun]) -> String {
-        runs.map { block(title: $0.host, $0.outcome) }.joined()
+    public static func perHost(_ runs: [HostRun], palette: Palette = .plain) -> String {
+        runs.map { block(title: $0.host, $0.outcome, palette) }.joined()
     }
 
-    private static func block(title: String, _ outcome: HostOutcome) -> String {
+    private static func block(title: String, _ outcome: HostOutcome, _ palette: Palette) -> String {
         switch outcome {
         case .completed(let result):
-            var text = "\(title) \(result.statusText):\n"
+            var text = palette.paint("\(title) \(result.statusText):", result.succeeded ? .ok : .failed) + "\n"
             text += withNewline(result.stdoutText) + dropped(result.stdoutDropped, of: result.stdout.count)
             if !result.stderr.isEmpty {
                 text += "[stderr]\n" + withNewline(result.stderrText) + dropped(result.stderrDropped, of: result.stderr.count)
             }
             return text
         case .failed(let message):
-            return "\(title) FAILED: \(message)\n"
+            return palette.paint("\(title) FAILED:", .failed) + " \(message)\n"
         case .unreachable(let message):
-            return "\(title) UNREACHABLE: \(message)\n"
+            return palette.paint("\(title) UNREACHABLE:", .failed) + " \(message)\n"
         }
     }
 

@@ -52,13 +52,15 @@ public struct PlaybookRun: Sendable {
         let runID = RunLogs.newRunID(at: started)
         let secrets = SecretBook()
         for kept in state.captures() where kept.secret { secrets.insert(kept.value) }
+        let logs = RunLogs(stateDirectory: state.fileURL.deletingLastPathComponent(), runID: runID)
+        // Every run keeps its events in `run.jsonl` beside its logs, whatever the caller renders.
+        let sink = FanOutSink([self.sink, JSONLinesSink.journal(in: logs.directory, clock: clock)])
         let context = RunContext(
             plan: plan, transport: transport, options: options, sink: sink, clock: clock, state: state, board: RunBoard(),
-            secrets: secrets, logs: RunLogs(stateDirectory: state.fileURL.deletingLastPathComponent(), runID: runID),
-            forks: ForkLimiter(limit: options.forks), runID: runID, playbookPath: playbookPath)
+            secrets: secrets, logs: logs, forks: ForkLimiter(limit: options.forks), runID: runID, playbookPath: playbookPath)
         let hosts = plan.hosts.map(\.name)
         sink.emit(.runStart(.init(runID: runID, playbook: playbookPath, hosts: hosts, checkMode: options.checkMode,
-                                  logDirectory: context.logs.directory.path)))
+                                  logDirectory: context.logs.directory.path, inventory: inventory.path)))
         var maxFailExceeded = false
         await withTaskCancellationHandler {
             for planned in plan.plays {

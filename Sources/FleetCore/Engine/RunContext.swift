@@ -60,7 +60,8 @@ struct RunContext: Sendable {
             host: host.name, play: plan.play(key).name, task: task.name, status: report.status, rc: report.rc,
             duration: report.ended.timeIntervalSince(report.started), commands: report.commands.map(secrets.redact),
             stdoutExcerpt: Self.excerpt(stdout), stderrExcerpt: Self.excerpt(stderr),
-            message: report.message.map(secrets.redact), ignored: report.ignored, logPath: logPath)))
+            message: report.message.map(secrets.redact), ignored: report.ignored, logPath: logPath,
+            action: secrets.redact(task.action.summary), started: report.started, ended: report.ended)))
         await board.count(report.status, ignored: report.ignored, host: host.name, start: report.started, end: report.ended)
         await board.record(report.producerOutcome(task: task.name), host: host.name, key: key)
         if report.stopsHost {
@@ -71,9 +72,11 @@ struct RunContext: Sendable {
         }
     }
 
-    /// The last few lines of `text`, for one-line summaries; the log has it all.
-    static func excerpt(_ text: String, lines: Int = 5) -> String {
+    /// The last few lines of `text` (at most `characters` of them), for one-line summaries,
+    /// events and the report; the log has it all.
+    static func excerpt(_ text: String, lines: Int = 5, characters: Int = 2000) -> String {
         let kept = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1)
-        return kept.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        let excerpt = kept.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        return excerpt.count <= characters ? excerpt : "…" + String(excerpt.suffix(characters))
     }
 }

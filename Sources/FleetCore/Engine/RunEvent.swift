@@ -24,6 +24,8 @@ public enum RunEvent: Sendable, Hashable, Codable {
         public var hosts: [String]
         public var checkMode: Bool
         public var logDirectory: String
+        /// The inventory file, as given (nil when the run was not started from a file).
+        public var inventory: String? = nil
     }
 
     public struct PlayStart: Sendable, Hashable, Codable {
@@ -60,6 +62,12 @@ public enum RunEvent: Sendable, Hashable, Codable {
         public var ignored: Bool
         /// `<run>/<host>/<nn>-<task>` without extension (`.out` / `.err` beside it); nil when nothing ran.
         public var logPath: String?
+        /// What the task does, as written in the playbook (`shell: systemctl restart {{ svc }}`),
+        /// redacted: the timeline shows it for every host, also outside check mode.
+        public var action: String? = nil
+        /// When the task started and ended on this host, for the report's timeline.
+        public var started: Date? = nil
+        public var ended: Date? = nil
     }
 
     public struct CaptureNote: Sendable, Hashable, Codable {
@@ -105,6 +113,18 @@ public enum HostStatus: String, Sendable, Hashable, Codable {
 /// thread-safe, and quick (the run waits for `emit` to return).
 public protocol RunEventSink: Sendable {
     func emit(_ event: RunEvent)
+}
+
+/// Hands every event to each of `sinks` in order: how a command combines progress, `--json`,
+/// the run journal and the report recorder without any of them knowing the others.
+public struct FanOutSink: RunEventSink {
+    public let sinks: [any RunEventSink]
+
+    public init(_ sinks: [any RunEventSink]) { self.sinks = sinks }
+
+    public func emit(_ event: RunEvent) {
+        for sink in sinks { sink.emit(event) }
+    }
 }
 
 /// A sink that drops everything, for callers that only want the summary.

@@ -38,6 +38,8 @@ struct ExecCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-group"), help: "Print each host's result separately.")
     var noGroup = false
 
+    @OptionGroup(title: "Output") var colors: TerminalColorOptions
+
     func validate() throws {
         if command.isEmpty {
             throw ValidationError("give the command after --, e.g. fleet exec -i hosts.ini all -- uptime")
@@ -57,7 +59,8 @@ struct ExecCommand: AsyncParsableCommand {
         if json {
             Console.out(ExecReport.jsonLines(runs))
         } else {
-            Console.out(noGroup ? ExecReport.perHost(runs) : ExecReport.grouped(runs))
+            let palette = Terminal.palette(colors.color, for: STDOUT_FILENO)
+            Console.out(noGroup ? ExecReport.perHost(runs, palette: palette) : ExecReport.grouped(runs, palette: palette))
             Console.error(ExecReport.summary(runs, seconds: Date().timeIntervalSince(started)))
         }
         let code = FleetExitCode.forRuns(runs)

@@ -18,6 +18,10 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
+    @OptionGroup(title: "Output") var verbosity: TerminalVerbosityOptions
+
+    @OptionGroup(title: "Output") var colors: TerminalColorOptions
+
     @Option(help: "Only hosts matching this pattern (intersected with every play's hosts).")
     var limit: String?
 
@@ -58,8 +62,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         defer { state.close() }
         let transport = SSHTransport(options: connection.sshOptions)
+        let outputs = RunOutputs.progress(verbosity: verbosity.verbosity, color: colors.color,
+                                          folder: FileManager.default.currentDirectoryPath)
         let engine = PlaybookRun(playbook: loadedPlaybook, inventory: loadedInventory, transport: transport, options: options,
-                                 sink: LineSink(folder: FileManager.default.currentDirectoryPath), state: state)
+                                 sink: outputs, state: state)
         let running = Task { try await engine.run() }
         let interrupt = Self.onInterrupt { running.cancel() }
         defer { interrupt.cancel() }
@@ -67,13 +73,14 @@ struct RunCommand: AsyncParsableCommand {
         do {
             summary = try await running.value
         } catch let error as RunSetupError {
+            outputs.finish()
             await transport.shutdown()
             Console.error(error.errorDescription ?? "\(error)")
             throw ExitCode(FleetExitCode.invalidInput)
         }
+        outputs.finish()
         await transport.shutdown()
-        Console.out(summary.recap.table)
-        if summary.interrupted { Console.error("interrupted: state kept; running commands were abandoned") }
+        Console.out(outputs.recapText(summary.recap, color: colors.color))
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 
@@ -110,14 +117,5 @@ struct RunCommand: AsyncParsableCommand {
         }
         source.resume()
         return source
-    }
-}
-
-/// Prints each event's plain line on stderr as it comes.
-private struct LineSink: RunEventSink {
-    let folder: String
-
-    func emit(_ event: RunEvent) {
-        if let line = RunEventText.line(for: event, relativeTo: folder) { Console.error(line) }
     }
 }
