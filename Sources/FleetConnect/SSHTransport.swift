@@ -14,7 +14,7 @@ public actor SSHTransport: Transport {
     ///   - taskRunner: Run commands through one persistent shell per host (`TaskRunner`):
     ///     a round trip per command instead of a channel each. Worth it for playbooks of
     ///     many tasks; a single ad-hoc command is faster on its own channel.
-    public init(options: SSHOptions = SSHOptions(), taskRunner: Bool = false) {
+    public init(options: SSHOptions = SSHOptions(), taskRunner: Bool = true) {
         self.options = options
         self.useTaskRunner = taskRunner
     }
@@ -85,7 +85,9 @@ actor HostSlot {
             runner = (session, started)
             return started
         } catch {
-            useTaskRunner = false
+            // A host that cannot run it uses channels from now on; a dead connection is not
+            // the host's fault and is handled by the caller's reconnect.
+            if session.isAlive { useTaskRunner = false }
             return nil
         }
     }
@@ -153,7 +155,12 @@ struct SSHHostConnection: HostConnection {
             || (command.become && ProcessInfo.processInfo.environment["FLEET_BECOME_PASSWORD"] != nil)
             || (command.timeout != nil && command.timeout! < 1)
         if !needsChannel, let runner = await slot.taskRunner(on: session), command.timeout == nil || runner.hasTimeout {
-            return try await runner.run(command)
+            do {
+                return try await runner.run(command)
+            } catch let error as TransportError where error.kind == .failed && !session.isAlive {
+                throw TransportError(.unreachable, (session.deathReason ?? .connectionLost(reason: "session ended"))
+                    .errorDescription ?? error.message)
+            }
         }
         let wrapped = command.become ? Become.wrap(command.command, stdin: command.stdin) : (command.command, command.stdin)
         do {

@@ -4,34 +4,46 @@ import Foundation
 
 /// A persistent `sh` on one host that runs a command per request over a single channel.
 ///
-/// A command on its own channel costs several round trips (open, exec, close) plus sshd
-/// starting a session; a playbook of many small tasks spends most of its time there. The
-/// runner pays that once per host: each task is one request line (the command, base64) and
-/// one framed answer (exit code, stdout, stderr), so a task costs one round trip.
+/// A command on its own channel costs several round trips (open, exec, close) and sshd
+/// starting a session with a fresh shell; a playbook of many small tasks spends most of its
+/// time there. The runner pays that once per host: a task is one request (a random token,
+/// the command's lines, the token again) and one answer, so it costs one round trip and one
+/// `fork` on the host (the command runs in a subshell: `( eval "$cmd" ) </dev/null`).
 ///
-/// Per task the semantics stay those of a channel: its own exit code and output, stdin
-/// closed (`</dev/null`), a timeout (coreutils `timeout` on the host), sudo for `become`.
-/// Output goes through files in a private temporary folder on the host, so background
-/// processes a task starts cannot hold the answer open. Hosts without `base64` or
-/// `mktemp` (or tasks with stdin, or a sudo password) use a channel per task instead.
+/// The task's stdout and stderr are the channel's own streams; after the command the runner
+/// writes the token (and the exit code) to both, and the client cuts each stream there. The
+/// token is 128 random bits per task, so no output can fake it. Per task the semantics stay
+/// those of `sh -c`: own exit code and output, stdin closed, variables and `cd` not leaking
+/// into the next task, `$0` = `sh`, no positional parameters. A timeout uses coreutils
+/// `timeout` on the host and `become` uses `sudo -n` (those two run `sh -c` as a new process).
+/// Limitation: a background process a task starts without redirecting its output may write
+/// into a later task's output; start daemons with their output redirected (as usual anyway).
+/// Tasks with stdin or a sudo password, and hosts where the runner cannot start, use a
+/// channel per task instead.
 actor TaskRunner {
     /// What the host side runs. Kept POSIX sh so any host with sshd can run it.
     static let script = #"""
-        umask 077
-        d=$(mktemp -d "${TMPDIR:-/tmp}/.fleet-runner.XXXXXX") || exit 90
-        trap 'rm -rf "$d"' EXIT
-        command -v base64 >/dev/null 2>&1 || exit 91
-        to=0; command -v timeout >/dev/null 2>&1 && to=1
-        printf 'FLEET-RUNNER-READY %s\n' "$to"
-        while IFS=' ' read -r id t b enc; do
-          if ! printf '%s' "$enc" | base64 -d > "$d/c"; then printf 'FLEET-RUNNER %s 127 0 0\n' "$id"; continue; fi
+        __fleet_to=0; command -v timeout >/dev/null 2>&1 && __fleet_to=1
+        printf 'FLEET-RUNNER-READY %s\n' "$__fleet_to"
+        while IFS= read -r __fleet_head; do
+          set -- $__fleet_head
+          __fleet_tok=$1; __fleet_t=$2; __fleet_b=$3; __fleet_cmd=
+          while IFS= read -r __fleet_line; do
+            [ "$__fleet_line" = "$__fleet_tok" ] && break
+            __fleet_cmd="$__fleet_cmd$__fleet_line
+        "
+          done
           set --
-          if [ "$b" = 1 ]; then set -- sudo -n; fi
-          if [ "$t" != 0 ] && [ "$to" = 1 ]; then set -- timeout -k 3 "$t" "$@"; fi
-          "$@" sh -c "$(cat "$d/c")" </dev/null >"$d/o" 2>"$d/e"
-          rc=$?
-          printf 'FLEET-RUNNER %s %s %s %s\n' "$id" "$rc" "$(wc -c <"$d/o")" "$(wc -c <"$d/e")"
-          cat "$d/o" "$d/e"
+          if [ "$__fleet_t" != 0 ] && [ "$__fleet_to" = 1 ]; then set -- timeout -k 3 "$__fleet_t"; fi
+          if [ "$__fleet_b" = 1 ]; then set -- "$@" sudo -n; fi
+          if [ $# -gt 0 ]; then
+            "$@" sh -c "$__fleet_cmd" </dev/null
+          else
+            ( eval "$__fleet_cmd" ) </dev/null
+          fi
+          __fleet_rc=$?
+          printf '%s %s\n' "$__fleet_tok" "$__fleet_rc"
+          printf '%s\n' "$__fleet_tok" >&2
         done
         """#
 
@@ -41,16 +53,15 @@ actor TaskRunner {
     }
 
     private let input: CommandInput
-    private var reader: FrameReader
+    private var reader: AnswerReader
     private let exit: Task<ExitStatus, Error>
-    private var nextID = 1
     /// Whether the host has coreutils `timeout`; without it, commands with a timeout use channels.
     nonisolated let hasTimeout: Bool
     private(set) var isBroken = false
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    private init(input: CommandInput, reader: FrameReader, exit: Task<ExitStatus, Error>, hasTimeout: Bool) {
+    private init(input: CommandInput, reader: AnswerReader, exit: Task<ExitStatus, Error>, hasTimeout: Bool) {
         self.input = input
         self.reader = reader
         self.exit = exit
@@ -60,8 +71,8 @@ actor TaskRunner {
     /// Starts the runner and waits for it to say it is ready.
     static func start(on session: SSHSession) async throws -> TaskRunner {
         let (input, output, exit) = session.startInteractive("exec sh -c " + ShellQuoting.quote(script))
-        var reader = FrameReader(output: output.makeAsyncIterator())
-        guard let line = await reader.readLine(), line.hasPrefix("FLEET-RUNNER-READY ") else {
+        var reader = AnswerReader(output: output.makeAsyncIterator())
+        guard let line = await reader.readyLine(), line.hasPrefix("FLEET-RUNNER-READY ") else {
             input.close()
             exit.cancel()
             throw Unavailable(reason: "the host's sh could not start the task runner")
@@ -74,40 +85,23 @@ actor TaskRunner {
         await acquire()
         defer { release() }
         guard !isBroken else { throw TransportError(.failed, "the task runner stopped") }
-        let id = nextID
-        nextID += 1
+        let token = (0..<4).map { _ in String(format: "%08x", UInt32.random(in: 0...UInt32.max)) }.joined()
         let seconds = command.timeout.map { max(1, Int($0.rounded(.up))) } ?? 0
-        let encoded = Data(command.command.utf8).base64EncodedString()
-        input.write(Array("\(id) \(seconds) \(command.become ? 1 : 0) \(encoded)\n".utf8))
+        input.write(Array("\(token) \(seconds) \(command.become ? 1 : 0)\n\(command.command)\n\(token)\n".utf8))
         var reader = self.reader
         defer { self.reader = reader }
-        guard let header = await reader.readLine() else {
+        guard let answer = await reader.answer(token: Array(token.utf8), keeping: command.outputLimit ?? Int.max) else {
             isBroken = true
             throw TransportError(.failed, "the task runner on the host ended while running the command "
                                  + "(did the command kill its parent shell?)")
         }
-        let fields = header.split(separator: " ").map(String.init)
-        guard fields.count == 5, fields[0] == "FLEET-RUNNER", fields[1] == String(id),
-              let rc = Int32(fields[2]), let outLength = Int(fields[3]), let errLength = Int(fields[4]) else {
-            isBroken = true
-            throw TransportError(.failed, "the task runner answered out of turn: \(header.prefix(80))")
-        }
-        let limit = command.outputLimit ?? Int.max
-        var result = RemoteResult(exitCode: rc)
-        guard let stdout = await reader.readBytes(outLength, keeping: limit),
-              let stderr = await reader.readBytes(errLength, keeping: limit) else {
-            isBroken = true
-            throw TransportError(.failed, "the task runner ended in the middle of a command's output")
-        }
-        (result.stdout, result.stdoutDropped) = stdout
-        (result.stderr, result.stderrDropped) = stderr
-        if seconds > 0 && hasTimeout && (rc == 124 || rc == 137) {
+        if seconds > 0 && hasTimeout && (answer.exitCode == 124 || answer.exitCode == 137) {
             throw TransportError(.timedOut, "command timed out after \(seconds)s")
         }
-        return result
+        return answer
     }
 
-    /// Ends the runner (its folder on the host is removed by its exit trap).
+    /// Ends the runner.
     func stop() async {
         isBroken = true
         input.close()
@@ -129,68 +123,99 @@ actor TaskRunner {
     }
 }
 
-
-/// Splits the runner's stdout into header lines and counted byte runs.
-struct FrameReader: Sendable {
-    var output: CommandOutputStream.AsyncIterator
-    private var buffer: [UInt8] = []
-    private var start = 0
+/// Cuts the runner's two streams at a task's token, keeping at most a limit of each.
+///
+/// Both streams are consumed as they arrive (a task flooding stderr while stdout is
+/// awaited must not pile up), holding back only the last bytes that could be the start
+/// of the token.
+struct AnswerReader: Sendable {
+    private var output: CommandOutputStream.AsyncIterator
+    private var pending: [OutputStreamKind: [UInt8]] = [.stdout: [], .stderr: []]
 
     init(output: CommandOutputStream.AsyncIterator) {
         self.output = output
     }
 
-    /// The next line without its newline; nil at the end of the output.
-    mutating func readLine() async -> String? {
+    /// The first stdout line (the runner's greeting).
+    mutating func readyLine() async -> String? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 10) {
-                let line = String(decoding: buffer[start..<newline], as: UTF8.self)
-                start = newline + 1
-                compact()
+            if let newline = pending[.stdout]!.firstIndex(of: 10) {
+                let line = String(decoding: pending[.stdout]![..<newline], as: UTF8.self)
+                pending[.stdout]!.removeFirst(newline + 1)
                 return line
             }
-            guard await fill() else { return nil }
+            guard let (stream, bytes) = await output.next() else { return nil }
+            pending[stream]! += bytes
         }
     }
 
-    /// The next `count` bytes, keeping at most `limit` of them (the rest counted as dropped).
-    mutating func readBytes(_ count: Int, keeping limit: Int) async -> ([UInt8], Int)? {
-        var kept: [UInt8] = []
-        var remaining = count
-        var dropped = 0
-        while remaining > 0 {
-            if start == buffer.count {
-                guard await fill() else { return nil }
+    /// Reads one task's answer: stdout up to `token` then ` rc\n`, stderr up to `token\n`.
+    mutating func answer(token: [UInt8], keeping limit: Int) async -> RemoteResult? {
+        var result = RemoteResult(exitCode: nil)
+        var outDone = false
+        var errDone = false
+        var rcText: [UInt8]?
+        var errNewlineSeen = false
+        while true {
+            if !outDone, let end = cut(.stdout, token, into: &result.stdout, dropped: &result.stdoutDropped, limit: limit) {
+                outDone = true
+                pending[.stdout]!.removeFirst(end)
             }
-            let available = min(remaining, buffer.count - start)
-            let taken = min(max(0, limit - kept.count), available)
-            kept += buffer[start..<start + taken]
-            dropped += available - taken
-            start += available
-            remaining -= available
-            compact()
-        }
-        return (kept, dropped)
-    }
-
-    /// Appends the next stdout chunk (the runner's stderr carries only its own complaints).
-    private mutating func fill() async -> Bool {
-        while let (stream, bytes) = await output.next() {
-            if stream == .stdout {
-                buffer += bytes
-                return true
+            if outDone && rcText == nil, let newline = pending[.stdout]!.firstIndex(of: 10) {
+                rcText = Array(pending[.stdout]![..<newline])
+                pending[.stdout]!.removeFirst(newline + 1)
             }
+            if !errDone, let end = cut(.stderr, token, into: &result.stderr, dropped: &result.stderrDropped, limit: limit) {
+                errDone = true
+                pending[.stderr]!.removeFirst(end)
+            }
+            // The newline after the stderr token may arrive in a later chunk.
+            if errDone && !errNewlineSeen, let first = pending[.stderr]!.first {
+                if first == 10 { pending[.stderr]!.removeFirst() }
+                errNewlineSeen = true
+            }
+            if outDone && errNewlineSeen, let rcText {
+                let text = String(decoding: rcText, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                result.exitCode = Int32(text)
+                return result
+            }
+            guard let (stream, bytes) = await output.next() else { return nil }
+            pending[stream]! += bytes
         }
-        return false
     }
 
-    private mutating func compact() {
-        if start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
-            start = 0
-        } else if start > 1 << 16 && start * 2 > buffer.count {
-            buffer.removeFirst(start)
-            start = 0
+    /// Moves the bytes of `stream` that certainly precede the token into `kept`/`dropped`;
+    /// returns the index just past the token once it is in the buffer (consumed bytes removed).
+    private mutating func cut(_ stream: OutputStreamKind, _ token: [UInt8], into kept: inout [UInt8],
+                              dropped: inout Int, limit: Int) -> Int? {
+        let buffer = pending[stream]!
+        if let start = Self.find(token, in: buffer) {
+            keep(buffer[..<start], into: &kept, dropped: &dropped, limit: limit)
+            pending[stream]!.removeFirst(start)
+            return token.count
         }
+        let safe = max(0, buffer.count - (token.count - 1))
+        if safe > 0 {
+            keep(buffer[..<safe], into: &kept, dropped: &dropped, limit: limit)
+            pending[stream]!.removeFirst(safe)
+        }
+        return nil
+    }
+
+    private func keep(_ bytes: ArraySlice<UInt8>, into kept: inout [UInt8], dropped: inout Int, limit: Int) {
+        let taken = min(max(0, limit - kept.count), bytes.count)
+        kept += bytes.prefix(taken)
+        dropped += bytes.count - taken
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count, let first = needle.first else { return nil }
+        var index = 0
+        while index <= haystack.count - needle.count {
+            guard let next = haystack[index...].firstIndex(of: first), next <= haystack.count - needle.count else { return nil }
+            if haystack[next..<next + needle.count].elementsEqual(needle) { return next }
+            index = next + 1
+        }
+        return nil
     }
 }

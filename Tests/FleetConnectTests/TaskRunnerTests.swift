@@ -82,7 +82,7 @@ final class TaskRunnerTests: XCTestCase {
     func testACommandThatKillsTheRunnerFailsAloneAndTheNextOneWorks() async throws {
         try await withRunnerAndChannel { runner, _ in
             do {
-                _ = try await runner.run(RemoteCommand("kill -9 $PPID; sleep 1"))
+                _ = try await runner.run(RemoteCommand("kill -9 $$; sleep 1"))  // $$ in a subshell is the runner
                 XCTFail("the runner was killed under the command")
             } catch let error as TransportError {
                 XCTAssertEqual(error.kind, .failed)
