@@ -6,11 +6,17 @@ import Foundation
 /// use, shared by every task of the run, reconnected once if it drops.
 public actor SSHTransport: Transport {
     private let options: SSHOptions
+    private let useTaskRunner: Bool
     private var slots: [String: HostSlot] = [:]
 
-    /// - Parameter options: Settings for every host; per-host inventory values override them.
-    public init(options: SSHOptions = SSHOptions()) {
+    /// - Parameters:
+    ///   - options: Settings for every host; per-host inventory values override them.
+    ///   - taskRunner: Run commands through one persistent shell per host (`TaskRunner`):
+    ///     a round trip per command instead of a channel each. Worth it for playbooks of
+    ///     many tasks; a single ad-hoc command is faster on its own channel.
+    public init(options: SSHOptions = SSHOptions(), taskRunner: Bool = true) {
         self.options = options
+        self.useTaskRunner = taskRunner
     }
 
     public func connection(to host: FleetCore.Host) async throws -> HostConnection {
@@ -18,7 +24,7 @@ public actor SSHTransport: Transport {
         if let existing = slots[host.name] {
             slot = existing
         } else {
-            slot = HostSlot(host: host, options: Self.hostOptions(for: host, base: options))
+            slot = HostSlot(host: host, options: Self.hostOptions(for: host, base: options), useTaskRunner: useTaskRunner)
             slots[host.name] = slot
         }
         return try await slot.connection()
@@ -56,14 +62,34 @@ public actor SSHTransport: Transport {
 actor HostSlot {
     let host: FleetCore.Host
     let options: SSHOptions
+    private var useTaskRunner: Bool
+    private var runner: (session: SSHSession, runner: TaskRunner)?
     private var session: SSHSession?
     private var connecting: Task<SSHSession, Error>?
     /// A dropped session is reconnected once; after that the host is unreachable.
     private var reconnectsLeft = 1
 
-    init(host: FleetCore.Host, options: SSHOptions) {
+    init(host: FleetCore.Host, options: SSHOptions, useTaskRunner: Bool) {
         self.host = host
         self.options = options
+        self.useTaskRunner = useTaskRunner
+    }
+
+    /// The host's task runner on `session`, started on first use; nil when the host cannot
+    /// run one (then every command gets its own channel).
+    func taskRunner(on session: SSHSession) async -> TaskRunner? {
+        guard useTaskRunner else { return nil }
+        if let runner, runner.session === session, await !runner.runner.isBroken { return runner.runner }
+        do {
+            let started = try await TaskRunner.start(on: session)
+            runner = (session, started)
+            return started
+        } catch {
+            // A host that cannot run it uses channels from now on; a dead connection is not
+            // the host's fault and is handled by the caller's reconnect.
+            if session.isAlive { useTaskRunner = false }
+            return nil
+        }
     }
 
     func connection() async throws -> HostConnection {
@@ -95,6 +121,8 @@ actor HostSlot {
     }
 
     func close() async {
+        await runner?.runner.stop()
+        runner = nil
         await session?.close()
         session = nil
     }
@@ -123,6 +151,17 @@ struct SSHHostConnection: HostConnection {
     }
 
     private func run(_ command: RemoteCommand, on session: SSHSession) async throws -> RemoteResult {
+        let needsChannel = !command.stdin.isEmpty
+            || (command.become && ProcessInfo.processInfo.environment["FLEET_BECOME_PASSWORD"] != nil)
+            || (command.timeout != nil && command.timeout! < 1)
+        if !needsChannel, let runner = await slot.taskRunner(on: session), command.timeout == nil || runner.hasTimeout {
+            do {
+                return try await runner.run(command)
+            } catch let error as TransportError where error.kind == .failed && !session.isAlive {
+                throw TransportError(.unreachable, (session.deathReason ?? .connectionLost(reason: "session ended"))
+                    .errorDescription ?? error.message)
+            }
+        }
         let wrapped = command.become ? Become.wrap(command.command, stdin: command.stdin) : (command.command, command.stdin)
         do {
             let (output, exit) = session.start(wrapped.0, stdin: wrapped.1, timeout: command.timeout)

@@ -21,7 +21,6 @@ final class TransportTests: XCTestCase {
     func testADroppedSessionIsReconnectedOnceThenTheHostIsUnreachable() async throws {
         let host = try LabHosts.hosts(count: 1)[0]
         let transport = LabHosts.transport()
-        defer { Task { await transport.shutdown() } }
         func dropSession() async throws {
             // Killing the per-connection sshd drops the TCP connection under fleet's feet.
             _ = try? await transport.connection(to: host).run(RemoteCommand("kill -9 $PPID"))
@@ -38,5 +37,6 @@ final class TransportTests: XCTestCase {
         } catch let error as TransportError {
             XCTAssertEqual(error.kind, .unreachable)
         }
+        await transport.shutdown()
     }
 }

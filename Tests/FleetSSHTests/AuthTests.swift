@@ -120,7 +120,6 @@ final class AuthTests: XCTestCase {
         options.identityFiles = []
         let passwordSession = try await SSHSession.connect(
             to: LabSupport.target(lab.hosts()[0], user: Lab.passwordUser), options: options)
-        defer { Task { await passwordSession.close() } }
         // sudo needs fleetpw's password: without it, sudo -n fails at once instead of prompting.
         let refused = Become.wrap("id -u", stdin: [], environment: [:])
         let failure = try await passwordSession.run(refused.command, stdin: refused.stdin, timeout: 20)
@@ -128,6 +127,7 @@ final class AuthTests: XCTestCase {
         XCTAssertTrue(failure.stderrText.contains("password is required"), failure.stderrText)
         let allowed = Become.wrap("id -u; cat", stdin: Array("input\n".utf8), environment: ["FLEET_BECOME_PASSWORD": password])
         let success = try await passwordSession.run(allowed.command, stdin: allowed.stdin, timeout: 20)
+        await passwordSession.close()
         XCTAssertEqual(success.stdoutText, "0\ninput\n")
         XCTAssertFalse(success.stdoutText.contains(password) || success.stderrText.contains(password))
     }

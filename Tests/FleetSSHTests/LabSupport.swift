@@ -28,6 +28,19 @@ enum LabSupport {
         return try await SSHSession.connect(to: target(host), options: options(lab))
     }
 
+    /// Runs `body` on a fresh session to the lab's first host and closes the session afterwards,
+    /// also when `body` throws: no session is left closing while the test process exits.
+    static func withSession(_ lab: Lab, _ body: (SSHSession) async throws -> Void) async throws {
+        let session = try await connect(lab)
+        do {
+            try await body(session)
+        } catch {
+            await session.close()
+            throw error
+        }
+        await session.close()
+    }
+
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fleet-ssh-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

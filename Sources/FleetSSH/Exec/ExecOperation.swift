@@ -8,12 +8,14 @@ import Dispatch
 /// wait for the remote close, and only then read the exit status (earlier it may still be 0).
 final class ExecOperation: SessionOperation {
     private enum State {
-        case open, start, writeStdin, sendEOF, read, close, waitClosed, free, done
+        /// `io`: the command runs; input is written as it comes, output read as it arrives.
+        case open, start, io, close, waitClosed, free, done
     }
 
     private let command: [CChar]
-    private let stdin: [UInt8]
-    private var stdinOffset = 0
+    private let input: CommandInput
+    private var sentEOF = false
+    private var retryLength: Int?
     private let pipe: OutputPipe
     private var continuation: CheckedContinuation<ExitStatus, Error>?
     private var state = State.open
@@ -29,17 +31,17 @@ final class ExecOperation: SessionOperation {
     weak var owner: SSHSession?
     private var buffer = [CChar](repeating: 0, count: 64 * 1024)
 
-    init(command: String, stdin: [UInt8], timeout: Double?, pipe: OutputPipe,
+    init(command: String, input: CommandInput, timeout: Double?, pipe: OutputPipe,
          continuation: CheckedContinuation<ExitStatus, Error>) {
         self.command = Array(command.utf8CString.dropLast())
-        self.stdin = stdin
+        self.input = input
         self.timeout = timeout
         self.deadline = timeout.map { .now() + $0 }
         self.pipe = pipe
         self.continuation = continuation
     }
 
-    var waitsForConsumer: Bool { state == .read && !detached && pipe.isFull }
+    var waitsForConsumer: Bool { state == .io && !detached && pipe.isFull && !input.hasPending }
 
     func step(_ session: OpaquePointer) -> StepOutcome {
         var moved = false
@@ -51,7 +53,7 @@ final class ExecOperation: SessionOperation {
             case .finished: return .finished
             case .progressed:
                 moved = true
-                if before == .read && state == .read { return .progressed }
+                if before == .io && state == .io { return .progressed }
             }
         }
     }
@@ -80,27 +82,15 @@ final class ExecOperation: SessionOperation {
                 state = .close
                 return .progressed
             }
-            state = abortError != nil ? .close : stdin.isEmpty ? .sendEOF : .writeStdin
-        case .writeStdin:
-            let rc = stdin.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    libssh2_channel_write_ex(channel, 0, $0 + stdinOffset, buffer.count - stdinOffset)
-                }
+            state = abortError != nil ? .close : .io
+        case .io:
+            switch writeInput(session) {
+            case .again: return .again  // a half-sent packet must be finished before anything else
+            case .progressed:
+                let outcome = read(session)
+                return outcome == .again ? .progressed : outcome
+            case .finished: return read(session)
             }
-            if rc == Int(LIBSSH2_ERROR_EAGAIN) { return .again }
-            if rc < 0 {
-                // The command may have exited without reading its input; its status still counts.
-                state = .sendEOF
-                return .progressed
-            }
-            stdinOffset += rc
-            if stdinOffset == stdin.count { state = .sendEOF }
-        case .sendEOF:
-            let rc = libssh2_channel_send_eof(channel)
-            if rc == LIBSSH2_ERROR_EAGAIN { return .again }
-            state = .read
-        case .read:
-            return read(session)
         case .close:
             let rc = libssh2_channel_close(channel)
             if rc == LIBSSH2_ERROR_EAGAIN { return .again }
@@ -138,6 +128,34 @@ final class ExecOperation: SessionOperation {
             return .finished
         }
         return .progressed
+    }
+
+    /// Writes pending input, then EOF once the input is closed. `.finished` means nothing to write now.
+    private func writeInput(_ session: OpaquePointer) -> StepOutcome {
+        if let pending = input.pending(limit: retryLength ?? 32 * 1024) {
+            let rc = pending.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    libssh2_channel_write_ex(channel, 0, $0, buffer.count)
+                }
+            }
+            // libssh2's rule: after EAGAIN, the same call with the same arguments.
+            if rc == Int(LIBSSH2_ERROR_EAGAIN) { retryLength = pending.count; return .again }
+            retryLength = nil
+            if rc < 0 {
+                // The command may have exited without reading its input; its status still counts.
+                input.discard()
+                return .progressed
+            }
+            input.consume(rc)
+            return .progressed
+        }
+        if input.isClosed && !sentEOF {
+            let rc = libssh2_channel_send_eof(channel)
+            if rc == LIBSSH2_ERROR_EAGAIN { return .again }
+            sentEOF = true
+            return .progressed
+        }
+        return .finished
     }
 
     /// Reads both streams until each says EAGAIN; moves on at EOF with both drained.

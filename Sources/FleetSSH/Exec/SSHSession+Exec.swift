@@ -5,7 +5,7 @@ public struct CommandOutputStream: AsyncSequence, Sendable {
     public typealias Element = (OutputStreamKind, [UInt8])
     let pipe: OutputPipe
 
-    public struct AsyncIterator: AsyncIteratorProtocol {
+    public struct AsyncIterator: AsyncIteratorProtocol, Sendable {
         let pipe: OutputPipe
         public mutating func next() async -> Element? { await pipe.next() }
     }
@@ -23,14 +23,32 @@ extension SSHSession {
     public func start(
         _ command: String, stdin: [UInt8] = [], timeout: Double? = nil
     ) -> (output: CommandOutputStream, exit: Task<ExitStatus, Error>) {
+        let started = startInteractive(command, input: CommandInput(stdin, closed: true), timeout: timeout)
+        return (started.output, started.exit)
+    }
+
+    /// Starts `command` with an open standard input that the caller writes to and closes:
+    /// for long-lived remote processes that take requests over stdin.
+    public func startInteractive(
+        _ command: String, timeout: Double? = nil
+    ) -> (input: CommandInput, output: CommandOutputStream, exit: Task<ExitStatus, Error>) {
+        let input = CommandInput()
+        let started = startInteractive(command, input: input, timeout: timeout)
+        return (input, started.output, started.exit)
+    }
+
+    private func startInteractive(
+        _ command: String, input: CommandInput, timeout: Double?
+    ) -> (output: CommandOutputStream, exit: Task<ExitStatus, Error>) {
         let pipe = OutputPipe()
         pipe.onRoom = { [weak self] in self?.wake() }
+        input.onInput = { [weak self] in self?.wake() }
         let exit = Task<ExitStatus, Error> {
             let holder = OperationHolder()
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in
                     self.queue.async {
-                        let op = ExecOperation(command: command, stdin: stdin, timeout: timeout, pipe: pipe,
+                        let op = ExecOperation(command: command, input: input, timeout: timeout, pipe: pipe,
                                                continuation: continuation)
                         op.owner = self
                         holder.operation = op

@@ -91,7 +91,8 @@ public final class SSHSession: @unchecked Sendable {
     func add(_ operation: SessionOperation) {
         dispatchPrecondition(condition: .onQueue(queue))
         if let failure {
-            operation.abandon(failure)
+            // It never started, so whoever asked may retry it on a new connection.
+            operation.abandon(.droppedBeforeStart(reason: failure.errorDescription ?? "session ended"))
             return
         }
         operations.append(operation)

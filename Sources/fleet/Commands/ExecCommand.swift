@@ -51,7 +51,7 @@ struct ExecCommand: AsyncParsableCommand {
         let hosts = try Console.hosts(inventory: connection.inventory, pattern: pattern)
         // Several words are joined as ssh does: the remote shell parses them again.
         let text = command.joined(separator: " ")
-        let transport = SSHTransport(options: connection.sshOptions)
+        let transport = SSHTransport(options: connection.sshOptions, taskRunner: false)
         let started = Date()
         let runs = await AdHocRunner(transport: transport, forks: connection.forks)
             .run(RemoteCommand(text, timeout: timeout, become: become, outputLimit: Self.outputLimit), on: hosts)

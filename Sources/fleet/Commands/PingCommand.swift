@@ -20,7 +20,7 @@ struct PingCommand: AsyncParsableCommand {
 
     func run() async throws {
         let hosts = try Console.hosts(inventory: connection.inventory, pattern: pattern)
-        let transport = SSHTransport(options: connection.sshOptions)
+        let transport = SSHTransport(options: connection.sshOptions, taskRunner: false)
         let runs = await AdHocRunner(transport: transport, forks: connection.forks)
             .ping(hosts)
         await transport.shutdown()

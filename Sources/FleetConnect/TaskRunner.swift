@@ -1,0 +1,221 @@
+import FleetCore
+import FleetSSH
+import Foundation
+
+/// A persistent `sh` on one host that runs a command per request over a single channel.
+///
+/// A command on its own channel costs several round trips (open, exec, close) and sshd
+/// starting a session with a fresh shell; a playbook of many small tasks spends most of its
+/// time there. The runner pays that once per host: a task is one request (a random token,
+/// the command's lines, the token again) and one answer, so it costs one round trip and one
+/// `fork` on the host (the command runs in a subshell: `( eval "$cmd" ) </dev/null`).
+///
+/// The task's stdout and stderr are the channel's own streams; after the command the runner
+/// writes the token (and the exit code) to both, and the client cuts each stream there. The
+/// token is 128 random bits per task, so no output can fake it. Per task the semantics stay
+/// those of `sh -c`: own exit code and output, stdin closed, variables and `cd` not leaking
+/// into the next task, `$0` = `sh`, no positional parameters. A timeout uses coreutils
+/// `timeout` on the host and `become` uses `sudo -n` (those two run `sh -c` as a new process).
+/// Limitation: a background process a task starts without redirecting its output may write
+/// into a later task's output; start daemons with their output redirected (as usual anyway).
+/// Tasks with stdin or a sudo password, and hosts where the runner cannot start, use a
+/// channel per task instead.
+actor TaskRunner {
+    /// What the host side runs. Kept POSIX sh so any host with sshd can run it.
+    static let script = #"""
+        __fleet_to=0; command -v timeout >/dev/null 2>&1 && __fleet_to=1
+        printf 'FLEET-RUNNER-READY %s\n' "$__fleet_to"
+        while IFS= read -r __fleet_head; do
+          set -- $__fleet_head
+          __fleet_tok=$1; __fleet_t=$2; __fleet_b=$3; __fleet_cmd=
+          while IFS= read -r __fleet_line; do
+            [ "$__fleet_line" = "$__fleet_tok" ] && break
+            __fleet_cmd="$__fleet_cmd$__fleet_line
+        "
+          done
+          set --
+          if [ "$__fleet_t" != 0 ] && [ "$__fleet_to" = 1 ]; then set -- timeout -k 3 "$__fleet_t"; fi
+          if [ "$__fleet_b" = 1 ]; then set -- "$@" sudo -n; fi
+          if [ $# -gt 0 ]; then
+            "$@" sh -c "$__fleet_cmd" </dev/null
+          else
+            ( eval "$__fleet_cmd" ) </dev/null
+          fi
+          __fleet_rc=$?
+          printf '%s %s\n' "$__fleet_tok" "$__fleet_rc"
+          printf '%s\n' "$__fleet_tok" >&2
+        done
+        """#
+
+    /// Why the runner cannot be used on a host; the caller falls back to channels.
+    struct Unavailable: Error {
+        var reason: String
+    }
+
+    private let input: CommandInput
+    private var reader: AnswerReader
+    private let exit: Task<ExitStatus, Error>
+    /// Whether the host has coreutils `timeout`; without it, commands with a timeout use channels.
+    nonisolated let hasTimeout: Bool
+    private(set) var isBroken = false
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    private init(input: CommandInput, reader: AnswerReader, exit: Task<ExitStatus, Error>, hasTimeout: Bool) {
+        self.input = input
+        self.reader = reader
+        self.exit = exit
+        self.hasTimeout = hasTimeout
+    }
+
+    /// Starts the runner and waits for it to say it is ready.
+    static func start(on session: SSHSession) async throws -> TaskRunner {
+        let (input, output, exit) = session.startInteractive("exec sh -c " + ShellQuoting.quote(script))
+        var reader = AnswerReader(output: output.makeAsyncIterator())
+        guard let line = await reader.readyLine(), line.hasPrefix("FLEET-RUNNER-READY ") else {
+            input.close()
+            exit.cancel()
+            throw Unavailable(reason: "the host's sh could not start the task runner")
+        }
+        return TaskRunner(input: input, reader: reader, exit: exit, hasTimeout: line.hasSuffix(" 1"))
+    }
+
+    /// Runs one command and returns its own exit code and output.
+    func run(_ command: RemoteCommand) async throws -> RemoteResult {
+        await acquire()
+        defer { release() }
+        guard !isBroken else { throw TransportError(.failed, "the task runner stopped") }
+        let token = (0..<4).map { _ in String(format: "%08x", UInt32.random(in: 0...UInt32.max)) }.joined()
+        let seconds = command.timeout.map { max(1, Int($0.rounded(.up))) } ?? 0
+        input.write(Array("\(token) \(seconds) \(command.become ? 1 : 0)\n\(command.command)\n\(token)\n".utf8))
+        var reader = self.reader
+        defer { self.reader = reader }
+        guard let answer = await reader.answer(token: Array(token.utf8), keeping: command.outputLimit ?? Int.max) else {
+            isBroken = true
+            throw TransportError(.failed, "the task runner on the host ended while running the command "
+                                 + "(did the command kill its parent shell?)")
+        }
+        if seconds > 0 && hasTimeout && (answer.exitCode == 124 || answer.exitCode == 137) {
+            throw TransportError(.timedOut, "command timed out after \(seconds)s")
+        }
+        return answer
+    }
+
+    /// Ends the runner.
+    func stop() async {
+        isBroken = true
+        input.close()
+        exit.cancel()
+    }
+
+    // MARK: One request at a time
+
+    private func acquire() async {
+        if !busy {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+    }
+}
+
+/// Cuts the runner's two streams at a task's token, keeping at most a limit of each.
+///
+/// Both streams are consumed as they arrive (a task flooding stderr while stdout is
+/// awaited must not pile up), holding back only the last bytes that could be the start
+/// of the token.
+struct AnswerReader: Sendable {
+    private var output: CommandOutputStream.AsyncIterator
+    private var pending: [OutputStreamKind: [UInt8]] = [.stdout: [], .stderr: []]
+
+    init(output: CommandOutputStream.AsyncIterator) {
+        self.output = output
+    }
+
+    /// The first stdout line (the runner's greeting).
+    mutating func readyLine() async -> String? {
+        while true {
+            if let newline = pending[.stdout]!.firstIndex(of: 10) {
+                let line = String(decoding: pending[.stdout]![..<newline], as: UTF8.self)
+                pending[.stdout]!.removeFirst(newline + 1)
+                return line
+            }
+            guard let (stream, bytes) = await output.next() else { return nil }
+            pending[stream]! += bytes
+        }
+    }
+
+    /// Reads one task's answer: stdout up to `token` then ` rc\n`, stderr up to `token\n`.
+    mutating func answer(token: [UInt8], keeping limit: Int) async -> RemoteResult? {
+        var result = RemoteResult(exitCode: nil)
+        var outDone = false
+        var errDone = false
+        var rcText: [UInt8]?
+        var errNewlineSeen = false
+        while true {
+            if !outDone, let end = cut(.stdout, token, into: &result.stdout, dropped: &result.stdoutDropped, limit: limit) {
+                outDone = true
+                pending[.stdout]!.removeFirst(end)
+            }
+            if outDone && rcText == nil, let newline = pending[.stdout]!.firstIndex(of: 10) {
+                rcText = Array(pending[.stdout]![..<newline])
+                pending[.stdout]!.removeFirst(newline + 1)
+            }
+            if !errDone, let end = cut(.stderr, token, into: &result.stderr, dropped: &result.stderrDropped, limit: limit) {
+                errDone = true
+                pending[.stderr]!.removeFirst(end)
+            }
+            // The newline after the stderr token may arrive in a later chunk.
+            if errDone && !errNewlineSeen, let first = pending[.stderr]!.first {
+                if first == 10 { pending[.stderr]!.removeFirst() }
+                errNewlineSeen = true
+            }
+            if outDone && errNewlineSeen, let rcText {
+                let text = String(decoding: rcText, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                result.exitCode = Int32(text)
+                return result
+            }
+            guard let (stream, bytes) = await output.next() else { return nil }
+            pending[stream]! += bytes
+        }
+    }
+
+    /// Moves the bytes of `stream` that certainly precede the token into `kept`/`dropped`;
+    /// returns the index just past the token once it is in the buffer (consumed bytes removed).
+    private mutating func cut(_ stream: OutputStreamKind, _ token: [UInt8], into kept: inout [UInt8],
+                              dropped: inout Int, limit: Int) -> Int? {
+        let buffer = pending[stream]!
+        if let start = Self.find(token, in: buffer) {
+            keep(buffer[..<start], into: &kept, dropped: &dropped, limit: limit)
+            pending[stream]!.removeFirst(start)
+            return token.count
+        }
+        let safe = max(0, buffer.count - (token.count - 1))
+        if safe > 0 {
+            keep(buffer[..<safe], into: &kept, dropped: &dropped, limit: limit)
+            pending[stream]!.removeFirst(safe)
+        }
+        return nil
+    }
+
+    private func keep(_ bytes: ArraySlice<UInt8>, into kept: inout [UInt8], dropped: inout Int, limit: Int) {
+        let taken = min(max(0, limit - kept.count), bytes.count)
+        kept += bytes.prefix(taken)
+        dropped += bytes.count - taken
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count, let first = needle.first else { return nil }
+        var index = 0
+        while index <= haystack.count - needle.count {
+            guard let next = haystack[index...].firstIndex(of: first), next <= haystack.count - needle.count else { return nil }
+            if haystack[next..<next + needle.count].elementsEqual(needle) { return next }
+            index = next + 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,94 @@
+import FleetConnect
+import FleetCore
+import Foundation
+import XCTest
+
+/// Commands through the persistent per-host shell keep a channel's semantics.
+final class TaskRunnerTests: XCTestCase {
+    private func withRunnerAndChannel(_ body: (HostConnection, HostConnection) async throws -> Void) async throws {
+        let host = try LabHosts.hosts(count: 1)[0]
+        let viaRunner = SSHTransport(taskRunner: true)
+        let viaChannels = SSHTransport(taskRunner: false)
+        do {
+            try await body(try await viaRunner.connection(to: host), try await viaChannels.connection(to: host))
+        } catch {
+            await viaRunner.shutdown()
+            await viaChannels.shutdown()
+            throw error
+        }
+        await viaRunner.shutdown()
+        await viaChannels.shutdown()
+    }
+
+    func testSameResultsAsAChannelPerCommand() async throws {
+        try await withRunnerAndChannel { runner, channel in
+            let commands = [
+                "echo out; echo err >&2; exit 3",
+                "printf 'no newline'",
+                "cat; echo after-cat",                      // stdin is closed, not the protocol stream
+                "printf '\\000\\001\\377binary'",
+                "head -c 300000 /dev/zero | tr '\\0' y",
+                "echo \"$0\" | grep -q sh && echo shell-ok",
+                "x='it'\"'\"'s'; echo \"$x\" $((6*7))",
+                "false",
+                "",
+            ]
+            for command in commands {
+                let a = try await runner.run(RemoteCommand(command))
+                let b = try await channel.run(RemoteCommand(command))
+                XCTAssertEqual(a.exitCode, b.exitCode, command)
+                XCTAssertEqual(a.stdout, b.stdout, command)
+                XCTAssertEqual(a.stderr, b.stderr, command)
+            }
+        }
+    }
+
+    func testTasksDoNotLeakStateIntoEachOtherAndShareOneShell() async throws {
+        try await withRunnerAndChannel { runner, _ in
+            _ = try await runner.run(RemoteCommand("export LEAK=1; cd /; umask 000"))
+            let after = try await runner.run(RemoteCommand("echo \"[$LEAK]\"; pwd; umask"))
+            XCTAssertEqual(after.stdoutText.split(separator: "\n").first, "[]")
+            XCTAssertFalse(after.stdoutText.contains("\n/\n"), after.stdoutText)
+            // Every task is a child of the same long-lived runner shell.
+            var parents: Set<String> = []
+            for _ in 0..<5 { parents.insert(try await runner.run(RemoteCommand("echo $PPID")).stdoutText) }
+            XCTAssertEqual(parents.count, 1)
+        }
+    }
+
+    func testTimeoutBecomeAndOutputLimit() async throws {
+        try await withRunnerAndChannel { runner, _ in
+            let start = Date()
+            do {
+                _ = try await runner.run(RemoteCommand("sleep 20", timeout: 1))
+                XCTFail("should time out")
+            } catch let error as TransportError {
+                XCTAssertEqual(error.kind, .timedOut)
+            }
+            XCTAssertLessThan(Date().timeIntervalSince(start), 6)
+            let root = try await runner.run(RemoteCommand("id -u", become: true))
+            XCTAssertEqual(root.stdoutText, "0\n")
+            let big = try await runner.run(RemoteCommand("head -c 1000000 /dev/zero", outputLimit: 1000))
+            XCTAssertEqual(big.stdout.count, 1000)
+            XCTAssertEqual(big.stdoutDropped, 999_000)
+            // A background process keeps running without holding the answer back.
+            let quick = Date()
+            let background = try await runner.run(RemoteCommand("sleep 5 & echo started"))
+            XCTAssertEqual(background.stdoutText, "started\n")
+            XCTAssertLessThan(Date().timeIntervalSince(quick), 3)
+        }
+    }
+
+    func testACommandThatKillsTheRunnerFailsAloneAndTheNextOneWorks() async throws {
+        try await withRunnerAndChannel { runner, _ in
+            do {
+                _ = try await runner.run(RemoteCommand("kill -9 $$; sleep 1"))  // $$ in a subshell is the runner
+                XCTFail("the runner was killed under the command")
+            } catch let error as TransportError {
+                XCTAssertEqual(error.kind, .failed)
+            }
+            let next = try await runner.run(RemoteCommand("echo next"))
+            XCTAssertEqual(next.stdoutText, "next\n")
+        }
+    }
+}
