@@ -18,4 +18,6 @@ struct Fleet: AsyncParsableCommand {
             VersionCommand.self,
         ]
     )
+
+    static func main() async { FileLimit.raiseTowardHardLimit(); await main(nil) }
 }
