@@ -22,6 +22,11 @@ final class PlaybookStandInTests: XCTestCase {
             log(host).split(separator: "\n").map(String.init).filter { $0.hasPrefix(prefix) }
         }
 
+        /// HOST's /etc/hosts, under its root_prefix.
+        func hostsFile(_ host: String) throws -> String {
+            try String(contentsOf: work.appendingPathComponent("root/\(host)/etc/hosts"), encoding: .utf8)
+        }
+
         /// Every bootstrap token the master's kubeadm created, oldest first.
         var tokens: [String] {
             ((try? String(contentsOf: work.appendingPathComponent("tokens"), encoding: .utf8)) ?? "")
@@ -65,6 +70,9 @@ final class PlaybookStandInTests: XCTestCase {
         let fstab = try String(contentsOf: cluster.work.appendingPathComponent("root/lab-node1/etc/fstab"), encoding: .utf8)
         XCTAssertTrue(fstab.contains("#/swapfile none swap sw 0 0"), fstab)
         XCTAssertTrue((first.stdout + first.stderr).contains("Every node Ready"), first.stderr)
+        for host in cluster.hosts.prefix(3) {
+            XCTAssertEqual(try cluster.hostsFile(host.name), "127.0.0.1 localhost\n" + Self.nodesBlock(cluster.hosts.prefix(3)), host.name)
+        }
 
         let second = try cluster.run("cluster.yml")
         XCTAssertEqual(second.status, 0, second.stderr)
@@ -80,6 +88,7 @@ final class PlaybookStandInTests: XCTestCase {
         XCTAssertEqual(added.status, 0, added.stderr)
         XCTAssertEqual(cluster.tokens.last, kept, "a kept, unexpired join command must be reused")
         let join3 = try XCTUnwrap(cluster.lines("lab-node3", starting: "kubeadm join").first)
+        XCTAssertEqual(try cluster.hostsFile("lab-node3"), "127.0.0.1 localhost\n" + Self.nodesBlock(cluster.hosts))
         XCTAssertTrue(join3.contains("--token \(kept) "), join3)
 
         // The kept command expires: reset the node, add it again, and the master's capturing
@@ -103,34 +112,11 @@ final class PlaybookStandInTests: XCTestCase {
 
     private func makeCluster(_ lab: Lab, workers: Int) throws -> Cluster {
         let work = try FleetBinary.temporaryDirectory()
-        let fileManager = FileManager.default
-        let bin = work.appendingPathComponent("bin")
-        try fileManager.createDirectory(at: bin, withIntermediateDirectories: true)
-        let doubles = PlaybookFiles.url("Tests/FleetCLITests/Doubles")
-        for name in try fileManager.contentsOfDirectory(atPath: doubles.appendingPathComponent("bin").path) {
-            try fileManager.createSymbolicLink(at: bin.appendingPathComponent(name),
-                                               withDestinationURL: doubles.appendingPathComponent("double.sh"))
-        }
+        try TestDoubles.install(into: work)
         let hosts = Array(lab.hosts().prefix(4))
         XCTAssertEqual(hosts.map(\.name), ["lab-master", "lab-node1", "lab-node2", "lab-node3"])
         for host in hosts {
-            let root = work.appendingPathComponent("root/\(host.name)")
-            for folder in ["etc/selinux", "etc/yum.repos.d", "proc"] {
-                try fileManager.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
-            }
-            let centos = host.name == "lab-node2"
-            try (centos ? "ID=\"centos\"\nID_LIKE=\"rhel fedora\"\n" : "ID=debian\nVERSION_CODENAME=bookworm\n")
-                .write(to: root.appendingPathComponent("etc/os-release"), atomically: true, encoding: .utf8)
-            try "UUID=1 / ext4 defaults 0 1\n/swapfile none swap sw 0 0\n"
-                .write(to: root.appendingPathComponent("etc/fstab"), atomically: true, encoding: .utf8)
-            try "Filename Type Size Used Priority\n/swapfile file 1024 0 -2\n"
-                .write(to: root.appendingPathComponent("proc/swaps"), atomically: true, encoding: .utf8)
-            if centos {
-                try "SELINUX=enforcing\n".write(to: root.appendingPathComponent("etc/selinux/config"), atomically: true, encoding: .utf8)
-                let enabled = root.appendingPathComponent("var/lib/fleet-doubles/enabled")
-                try fileManager.createDirectory(at: enabled, withIntermediateDirectories: true)
-                fileManager.createFile(atPath: enabled.appendingPathComponent("firewalld").path, contents: Data())
-            }
+            try TestDoubles.seedFreshNode(at: work.appendingPathComponent("root/\(host.name)"), centos: host.name == "lab-node2")
         }
         let cluster = Cluster(work: work, inventory: work.appendingPathComponent("inventory.yml"), hosts: hosts)
         try writeInventory(cluster, lab: lab, workers: workers)
@@ -185,6 +171,11 @@ final class PlaybookStandInTests: XCTestCase {
         state["captures"] = captures
         try JSONSerialization.data(withJSONObject: state, options: [.prettyPrinted, .sortedKeys]).write(to: path)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path.path)
+    }
+
+    /// The block prepare.yml keeps in /etc/hosts: every node of the inventory, masters first.
+    static func nodesBlock(_ hosts: some Sequence<LabHost>) -> String {
+        "# BEGIN fleet k8s nodes\n" + hosts.map { "\($0.address) \($0.name)\n" }.joined() + "# END fleet k8s nodes\n"
     }
 
     /// The CHANGED column of the recap's `total` line.

@@ -42,6 +42,24 @@ final class CheckTests: XCTestCase {
         XCTAssertEqual(try errors(yaml), [])
     }
 
+    /// The connection facts are on every host object, as the run-time scope gives them, and
+    /// `map(attribute=...)` over a group needs the attribute on every member.
+    func testHostFactsAndMapOverAGroup() throws {
+        let yaml = """
+        - hosts: workers
+          vars: { nodes: [ { address: a }, { adress: b } ] }
+          tasks:
+            - name: facts
+              shell: echo {{ host.port }} {{ host.inventory_hostname }} {{ hosts['k8s-master'].address }} {{ groups.workers[1].name }} {{ groups.cluster | map(attribute='address') | join(' ') }} {{ groups.workers | map(attribute='port') | join }}
+            - name: tokens
+              shell: echo {{ groups.cluster | map(attribute='join_command') | join }} {{ nodes | map(attribute='address') | join }}
+        """
+        XCTAssertEqual(try errors(yaml), [
+            "task 'tokens' reads groups.cluster[0].join_command, but no earlier task captures join_command on k8s-master",
+            "task 'tokens' uses undefined variable 'nodes[*].address': 'nodes[1]' has no key 'address' (did you mean 'adress'?)",
+        ])
+    }
+
     func testRegisteredResultsAndTheirFields() throws {
         let yaml = """
         - hosts: masters

@@ -102,7 +102,7 @@ final class TemplateFilterTests: XCTestCase {
                 return XCTFail("expected unknownFilter without suggestion, got \(error)")
             }
             XCTAssertEqual(name, "shout")
-            XCTAssertEqual(error.hint, "known filters: b64encode, default, int, join, length, lower, quote, regex_search, string, trim, upper")
+            XCTAssertEqual(error.hint, "known filters: b64encode, default, int, join, length, lower, map, quote, regex_search, string, trim, upper")
             XCTAssertTrue(error.errorDescription?.contains("unknown filter 'shout'") ?? false)
         }
     }

@@ -39,6 +39,15 @@ struct CrossHostReference {
                                   suggestion: NameSuggestion.closest(to: group, among: ["all"] + inventory.groupNames))
             }
             guard components.count >= 3 else { return nil }
+            if components[2] == VariablePath.everyItem {
+                // `groups.g | map(attribute='x')`: every member must have x.
+                for index in members.indices {
+                    var each = components
+                    each[2] = String(index)
+                    if let problem = problem(with: VariablePath(each)) { return problem }
+                }
+                return nil
+            }
             guard let index = Int(components[2]) else {
                 return .badTarget(message: "groups.\(group) is a list of hosts: index it with a number, as in groups.\(group)[0]",
                                   suggestion: nil)

@@ -46,6 +46,11 @@ indirect enum StaticValue: Sendable {
                 return Miss(depth: depth, reason: "'\(spelled)' has no key '\(key)'", available: fields.keys.sorted())
             }
             return child.resolve(rest, spelled: next)
+        case .items(let items) where key == VariablePath.everyItem:
+            for (index, item) in items.enumerated() {
+                if let miss = item.resolve(rest, spelled: spelled.appending(String(index))) { return miss }
+            }
+            return nil
         case .items(let items):
             guard let index = Int(key) else {
                 return Miss(depth: depth, reason: "'\(spelled)' is a list, index it with a number", available: [])

@@ -9,11 +9,7 @@ struct VariableTable {
 
     init(host: Host, play: Play, produced: ProducedVariables, extraVars: [String: VariableValue]) {
         var names: [String: StaticValue] = [
-            "host": .fields([
-                "name": .value(.string(host.name)),
-                "address": .value(.string(host.address)),
-                "groups": StaticValue(.list(host.groups.map { .string($0) })),
-            ]),
+            "host": StaticValue(.map(host.templateFacts)),
             "inventory_hostname": .value(.string(host.name)),
             // Checked separately, per referenced host, by `CrossHostReference`.
             "hosts": .opaque,
@@ -33,10 +29,10 @@ struct VariableTable {
         if let name = task.register { names[name] = .registered }
     }
 
-    /// What another host shows through `hosts['x']` and `groups.g[i]`: its inventory
-    /// variables and what earlier tasks produced on it.
+    /// What another host shows through `hosts['x']` and `groups.g[i]`: its template facts
+    /// (`name`, `address`, ...), its inventory variables and what earlier tasks produced on it.
     static func hostObject(_ host: Host, produced: ProducedVariables) -> [String: StaticValue] {
-        var fields: [String: StaticValue] = ["inventory_hostname": .value(.string(host.name))]
+        var fields = host.templateFacts.mapValues { StaticValue($0) }
         for (name, value) in host.vars { fields[name] = StaticValue(value) }
         for (name, producer) in produced.produced(on: host.name) { fields[name] = producer.value }
         return fields

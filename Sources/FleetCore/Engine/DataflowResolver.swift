@@ -87,7 +87,7 @@ struct DataflowResolver {
         var paths = CheckedField.fields(of: task).filter { !$0.seesResult }.flatMap(\.required)
         paths += templateFilePaths(task)
         var result: [Dependency] = []
-        for path in paths {
+        for path in paths.flatMap(expandEveryMember) {
             let components = path.components
             var dependency: Dependency?
             switch path.root {
@@ -111,6 +111,18 @@ struct DataflowResolver {
             if let dependency, !result.contains(dependency) { result.append(dependency) }
         }
         return result
+    }
+
+    /// `groups.g[*].x` (from `map(attribute='x')`) as one path per member of g.
+    private func expandEveryMember(_ path: VariablePath) -> [VariablePath] {
+        let components = path.components
+        guard path.root == "groups", components.count >= 4, components[2] == VariablePath.everyItem,
+              let members = run.plan.inventory.groupMembers[components[1]] else { return [path] }
+        return members.indices.map { index in
+            var each = components
+            each[2] = String(index)
+            return VariablePath(each)
+        }
     }
 
     /// Paths read inside a `template` action's local file, which are rendered on the host too.

@@ -4,9 +4,9 @@
 ///
 /// Built from a snapshot of what every host has produced so far, taken after the task's
 /// cross-host reads were waited for (`DataflowResolver`), so a lookup never blocks.
-/// `hosts['x']` and `groups.g[i]` are host objects: `inventory_hostname`, the host's
-/// inventory variables, and what it registered or captured in this run (or what kept state
-/// supplied for it).
+/// `hosts['x']` and `groups.g[i]` are host objects: the host's `templateFacts` (`name`,
+/// `inventory_hostname`, `address`, `port`, `groups`), its inventory variables, and what it
+/// registered or captured in this run (or what kept state supplied for it).
 struct HostScope: VariableScope {
     let host: Host
     let inventory: Inventory
@@ -27,8 +27,7 @@ struct HostScope: VariableScope {
         if let value = host.vars[name] { return value }
         switch name {
         case "host":
-            return .map(["name": .string(host.name), "address": .string(host.address),
-                         "groups": .list(host.groups.map { .string($0) })])
+            return .map(host.templateFacts)
         case "inventory_hostname":
             return .string(host.name)
         case "hosts":
@@ -77,7 +76,7 @@ struct HostScope: VariableScope {
     }
 
     private func hostObject(_ other: Host) -> VariableValue {
-        var fields: [String: VariableValue] = ["inventory_hostname": .string(other.name)]
+        var fields = other.templateFacts
         for (name, value) in other.vars { fields[name] = value }
         for (name, value) in produced[other.name] ?? [:] { fields[name] = value }
         return .map(fields)

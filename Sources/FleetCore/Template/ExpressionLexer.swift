@@ -61,7 +61,7 @@ struct ExpressionLexer {
             position += 2
             return ExpressionToken(kind: .symbol(symbol), offset: start)
         }
-        if ".,[]()|<>-".contains(character) {
+        if ".,[]()|<>-=".contains(character) {
             position += 1
             return ExpressionToken(kind: .symbol(String(character)), offset: start)
         }

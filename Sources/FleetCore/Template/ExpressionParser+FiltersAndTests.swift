@@ -18,7 +18,7 @@ extension ExpressionParser {
             let open = current
             advance()
             while !current.isSymbol(")") {
-                arguments.append(try parseOr())
+                arguments.append(try parseArgument(of: filter, named: name, position: arguments.count))
                 if current.isSymbol(",") { advance() } else if !current.isSymbol(")") {
                     throw syntax("expected ',' or ')' in the arguments of '\(name)', found \(current.display)", at: current)
                 }
@@ -31,6 +31,27 @@ extension ExpressionParser {
             throw syntax("filter '\(name)' takes \(wanted) argument\(range.upperBound == 1 ? "" : "s"), found \(arguments.count)", at: nameToken)
         }
         return ExpressionNode(kind: .filter(input, filter, arguments: arguments), offset: nameToken.offset)
+    }
+
+    /// One filter argument, positional or, where the filter names its parameters
+    /// (`TemplateFilter.keywordParameters`), written `name=value` as in Jinja.
+    private mutating func parseArgument(of filter: TemplateFilter, named name: String, position: Int) throws -> ExpressionNode {
+        let keywords = filter.keywordParameters
+        guard case .name(let keyword) = current.kind, peek.isSymbol("=") else {
+            if filter.requiresKeywords {
+                throw syntax("filter '\(name)' takes \(keywords.map { "\($0)='...'" }.joined(separator: ", "))",
+                             hint: "for example \(name)(\(keywords[0])='address'); applying a filter to each item is not supported",
+                             at: current)
+            }
+            return try parseOr()
+        }
+        let keywordToken = current
+        guard keywords.indices.contains(position), keywords[position] == keyword else {
+            let known = keywords.isEmpty ? "it takes none" : "it takes \(keywords.joined(separator: ", ")), in that order"
+            throw syntax("filter '\(name)' has no keyword argument '\(keyword)' here: \(known)", at: keywordToken)
+        }
+        advance(by: 2)  // name "="
+        return try parseOr()
     }
 
     mutating func parseTest(on input: ExpressionNode) throws -> ExpressionNode {

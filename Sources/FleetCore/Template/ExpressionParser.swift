@@ -193,7 +193,7 @@ struct ExpressionParser {
     // MARK: Tokens
 
     var current: ExpressionToken { tokens[index] }
-    private var peek: ExpressionToken { tokens[min(index + 1, tokens.count - 1)] }
+    var peek: ExpressionToken { tokens[min(index + 1, tokens.count - 1)] }
 
     mutating func advance(by count: Int = 1) {
         index = min(index + count, tokens.count - 1)
@@ -212,6 +212,9 @@ struct ExpressionParser {
         if token.isSymbol("-"), index > 0, case .name = tokens[index - 1].kind {
             return syntax("unexpected '-' after a name",
                           hint: "write names that contain '-' in brackets, e.g. hosts['k8s-master']", at: token)
+        }
+        if token.isSymbol("=") {
+            return syntax("unexpected '='", hint: "compare with '=='; only filter arguments are named with '=', as in map(attribute='address')", at: token)
         }
         if token.isSymbol("(") {
             return syntax("unexpected '(': only filters take arguments", hint: "write 'value | filter(argument)'", at: token)

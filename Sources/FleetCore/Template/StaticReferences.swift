@@ -2,7 +2,9 @@
 ///
 /// A path is followed as far as its keys and indices are written literally:
 /// `hosts['k8s-master'].join_command` gives `hosts.k8s-master.join_command`, while
-/// `hosts[name].join_command` gives `hosts` and `name`.
+/// `hosts[name].join_command` gives `hosts` and `name`. `map(attribute='x')` on such a path
+/// reads `x` in every item: `groups.cluster | map(attribute='address')` gives
+/// `groups.cluster` and `groups.cluster[*].address` (`VariablePath.everyItem`).
 struct StaticReferences {
     /// Every path read, in order of first appearance.
     private(set) var referenced: [VariablePath] = []
@@ -26,12 +28,7 @@ struct StaticReferences {
         case .list(let items):
             items.forEach { visit($0, underGuard: underGuard) }
         case .reference(let name, let accessors):
-            var components = [name]
-            for accessor in accessors {
-                guard let key = Self.literalKey(accessor) else { break }
-                components.append(key)
-            }
-            record(VariablePath(components), underGuard: underGuard)
+            record(Self.literalPath(name, accessors), underGuard: underGuard)
             visitIndices(accessors, underGuard: underGuard)
         case .access(let base, _, let accessors):
             visit(base, underGuard: underGuard)
@@ -47,7 +44,25 @@ struct StaticReferences {
             let guardsInput = filter == .default
             visit(input, underGuard: underGuard || guardsInput)
             arguments.forEach { visit($0, underGuard: underGuard || guardsInput) }
+            if filter == .map, case .reference(let name, let accessors) = input.kind,
+               case .literal(.string(let attribute))? = arguments.first?.kind {
+                let path = Self.literalPath(name, accessors)
+                if path.components.count == accessors.count + 1 {
+                    let keys = attribute.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                    record(VariablePath(path.components + [VariablePath.everyItem] + keys), underGuard: underGuard)
+                }
+            }
         }
+    }
+
+    /// `name` and its accessors as far as they are written literally.
+    private static func literalPath(_ name: String, _ accessors: [Accessor]) -> VariablePath {
+        var components = [name]
+        for accessor in accessors {
+            guard let key = literalKey(accessor) else { break }
+            components.append(key)
+        }
+        return VariablePath(components)
     }
 
     private mutating func visitIndices(_ accessors: [Accessor], underGuard: Bool) {

@@ -3,7 +3,7 @@ import Foundation
 /// The filters a template may apply with `|`. Only these: an unknown name is a parse error
 /// listing them, so a typo is found by `fleet check` instead of on a host.
 enum TemplateFilter: String, Sendable, Hashable, CaseIterable {
-    case b64encode, `default`, int, join, length, lower, quote
+    case b64encode, `default`, int, join, length, lower, map, quote
     case regexSearch = "regex_search"
     case string, trim, upper
 
@@ -12,10 +12,20 @@ enum TemplateFilter: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .default: return 0...2
         case .join: return 0...1
-        case .regexSearch: return 1...1
+        case .map, .regexSearch: return 1...1
         default: return 0...0
         }
     }
+
+    /// The parameters that may be written `name=value`, in positional order.
+    var keywordParameters: [String] {
+        self == .map ? ["attribute"] : []
+    }
+
+    /// Whether every argument must be named. Jinja's `map('lower')` (a filter applied to each
+    /// item) is not supported, so `map` insists on `attribute=` rather than misreading a
+    /// filter name as an attribute.
+    var requiresKeywords: Bool { self == .map }
 
     /// The filter applied to a defined value. `default` is not handled here: it is the one
     /// filter that accepts an undefined input, so the evaluator implements it.
@@ -52,7 +62,38 @@ enum TemplateFilter: String, Sendable, Hashable, CaseIterable {
             return .int(try integer(from: value, location: location))
         case .regexSearch:
             return try regexSearch(value.text, pattern: arguments[0].text, location: location)
+        case .map:
+            guard case .list(let items) = value else {
+                throw mismatch("a list", got: value, location: location)
+            }
+            return .list(try items.enumerated().map { try attribute(arguments[0].text, of: $1, item: $0, location: location) })
         }
+    }
+
+    /// `map(attribute='a.b')` on one item: the value at that dotted path, as in Jinja. A
+    /// missing key is an error (naming the item, not showing it: it may hold a secret), never
+    /// a silent empty string in a generated file.
+    private func attribute(_ dotted: String, of item: VariableValue, item index: Int, location: SourceLocation?) throws -> VariableValue {
+        var current = item
+        var spelled = "item \(index)"
+        for key in dotted.split(separator: ".", omittingEmptySubsequences: false).map(String.init) {
+            switch current {
+            case .map(let entries) where entries[key] != nil:
+                current = entries[key]!
+            case .map(let entries):
+                throw TemplateError.undefined(
+                    path: "map(attribute='\(dotted)')", reason: "\(spelled) has no key '\(key)'",
+                    suggestion: NameSuggestion.closest(to: key, among: entries.keys), location: location)
+            case .list(let items) where Int(key).map(items.indices.contains) == true:
+                current = items[Int(key)!]
+            default:
+                throw TemplateError.undefined(
+                    path: "map(attribute='\(dotted)')", reason: "\(spelled) is \(current.kindName), which has no key '\(key)'",
+                    suggestion: nil, location: location)
+            }
+            spelled += ".\(key)"
+        }
+        return current
     }
 
     private func integer(from value: VariableValue, location: SourceLocation?) throws -> Int {

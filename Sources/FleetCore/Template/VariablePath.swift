@@ -11,6 +11,10 @@ public struct VariablePath: Sendable, Hashable, CustomStringConvertible {
         self.components = components
     }
 
+    /// The component that stands for every item of a list: `groups.cluster | map(attribute='address')`
+    /// reads `["groups", "cluster", "*", "address"]`, spelled `groups.cluster[*].address`.
+    public static let everyItem = "*"
+
     /// The top-level variable name (the one a `VariableScope` is asked about).
     public var root: String { components.first ?? "" }
 
@@ -31,7 +35,7 @@ public struct VariablePath: Sendable, Hashable, CustomStringConvertible {
         guard let first = components.first else { return "" }
         var text = first
         for component in components.dropFirst() {
-            if Int(component) != nil {
+            if Int(component) != nil || component == VariablePath.everyItem {
                 text += "[\(component)]"
             } else if VariablePath.isIdentifier(component) {
                 text += ".\(component)"
