@@ -166,18 +166,23 @@ struct SSHHostConnection: HostConnection {
         do {
             let (output, exit) = session.start(wrapped.0, stdin: wrapped.1, timeout: command.timeout)
             let limit = command.outputLimit ?? Int.max
-            var result = RemoteResult(exitCode: nil)
-            for await (stream, bytes) in output {
-                if stream == .stdout {
-                    Self.keep(bytes, in: &result.stdout, dropped: &result.stdoutDropped, limit: limit)
-                } else {
-                    Self.keep(bytes, in: &result.stderr, dropped: &result.stderrDropped, limit: limit)
+            // Cancelling (Ctrl-C) closes the channel, which also ends the output stream.
+            return try await withTaskCancellationHandler {
+                var result = RemoteResult(exitCode: nil)
+                for await (stream, bytes) in output {
+                    if stream == .stdout {
+                        Self.keep(bytes, in: &result.stdout, dropped: &result.stdoutDropped, limit: limit)
+                    } else {
+                        Self.keep(bytes, in: &result.stderr, dropped: &result.stderrDropped, limit: limit)
+                    }
                 }
+                let status = try await exit.value
+                result.exitCode = status.code
+                result.signal = status.signal
+                return result
+            } onCancel: {
+                exit.cancel()
             }
-            let status = try await withTaskCancellationHandler { try await exit.value } onCancel: { exit.cancel() }
-            result.exitCode = status.code
-            result.signal = status.signal
-            return result
         }
     }
 

@@ -90,8 +90,16 @@ actor TaskRunner {
         input.write(Array("\(token) \(seconds) \(command.become ? 1 : 0)\n\(command.command)\n\(token)\n".utf8))
         var reader = self.reader
         defer { self.reader = reader }
-        guard let answer = await reader.answer(token: Array(token.utf8), keeping: command.outputLimit ?? Int.max) else {
+        // Ctrl-C (the caller cancelled) closes the runner's channel: the answer never comes,
+        // and the runner is not reused (a later task would read this one's output).
+        let answer = await withTaskCancellationHandler {
+            await reader.answer(token: Array(token.utf8), keeping: command.outputLimit ?? Int.max)
+        } onCancel: { [exit] in
+            exit.cancel()
+        }
+        guard let answer else {
             isBroken = true
+            if Task.isCancelled { throw CancellationError() }
             throw TransportError(.failed, "the task runner on the host ended while running the command "
                                  + "(did the command kill its parent shell?)")
         }

@@ -1,0 +1,92 @@
+import FleetLab
+import Foundation
+import XCTest
+
+/// Ctrl-C during `fleet run`: the running command's channel is closed at once (fleet does not
+/// wait for it), what was captured before is kept in state, the recap and the interrupted
+/// note are printed, and the exit code is 130.
+final class RunInterruptTests: XCTestCase {
+    func testInterruptDuringALongTaskKeepsStateAndExits130() throws {
+        let lab = try Lab.shared(count: 1)
+        let host = try XCTUnwrap(lab.hosts().first)
+        let folder = try FleetBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Where the lab host's login (another account) leaves its marks: this machine's disk.
+        let remote = folder.appendingPathComponent("remote")
+        try FileManager.default.createDirectory(at: remote, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+        let started = remote.appendingPathComponent("sleep-started")
+        let sleeper = remote.appendingPathComponent("sleep-pid")
+        try """
+            defaults: { user: \(lab.user), key: "\(lab.keyPath.path)", known_hosts: "\(lab.knownHostsPath.path)" }
+            groups:
+              lab:
+                hosts:
+                  \(host.name): { address: \(host.address), port: \(host.port) }
+            """.write(to: folder.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
+        try """
+            - name: interrupted
+              hosts: all
+              tasks:
+                - name: make a token
+                  shell: echo token-7f3a
+                  capture: { as: token, ttl: 1h }
+                - name: long task
+                  shell: "sleep 30 & echo $! > \(sleeper.path); touch \(started.path); wait"
+                - name: never reached
+                  shell: touch \(remote.appendingPathComponent("reached").path)
+            """.write(to: folder.appendingPathComponent("site.yml"), atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = FleetBinary.url
+        process.arguments = ["run", "site.yml", "-i", "hosts.yml", "--color", "never"]
+        process.currentDirectoryURL = folder
+        process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                               "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/root"]
+        let stdout = folder.appendingPathComponent("stdout"), stderr = folder.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: stdout)
+        process.standardError = try FileHandle(forWritingTo: stderr)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        XCTAssertTrue(Self.waitUntil(seconds: 15) { FileManager.default.fileExists(atPath: started.path) || !process.isRunning }
+                      && process.isRunning,
+                      "the long task did not start: " + ((try? String(contentsOf: stderr, encoding: .utf8)) ?? ""))
+        let remoteSleep = try XCTUnwrap(Int32(String(contentsOf: sleeper, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let interruptedAt = Date()
+        kill(process.processIdentifier, SIGINT)
+        XCTAssertTrue(Self.waitUntil(seconds: 5) { !process.isRunning }, "fleet still runs 5 s after Ctrl-C")
+        process.waitUntilExit()
+        let elapsed = Date().timeIntervalSince(interruptedAt)
+        let out = try String(contentsOf: stdout, encoding: .utf8), err = try String(contentsOf: stderr, encoding: .utf8)
+
+        XCTAssertEqual(process.terminationReason, .exit, err)
+        XCTAssertEqual(process.terminationStatus, 130, out + err)
+        XCTAssertLessThan(elapsed, 5, err)
+        XCTAssertTrue(err.contains("interrupted: state kept; running commands were abandoned"), err)
+        XCTAssertTrue(out.contains("HOST") && out.split(separator: "\n").contains { $0.hasPrefix("total ") }, "no recap: " + out)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: remote.appendingPathComponent("reached").path), "a task ran after Ctrl-C")
+        // fleet closed the channel instead of waiting for the command: the remote sleep (the lab
+        // host is this machine) still had more than 20 s to go. sshd leaves a command without a
+        // terminal running when its channel closes; it is stopped here, not by fleet.
+        XCTAssertEqual(kill(remoteSleep, 0), 0, "the remote sleep ended by itself, so nothing shows that fleet did not wait")
+        kill(remoteSleep, SIGTERM)
+
+        let state = try FleetBinary.run(["state", "-i", "hosts.yml"], directory: folder)
+        XCTAssertEqual(state.status, 0, state.stderr)
+        let row = try XCTUnwrap(state.stdout.split(separator: "\n").first { $0.contains(" token ") || $0.hasSuffix(" token") },
+                                "the capture made before Ctrl-C is not in state:\n" + state.stdout)
+        XCTAssertTrue(row.hasPrefix(host.name), String(row))
+    }
+
+    private static func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(50_000)
+        }
+        return condition()
+    }
+}
