@@ -9,9 +9,13 @@ import XCTest
 /// The inventory's 192.168.1.x machines are never contacted: the test copies the inventory,
 /// points each node at a lab host (k8s-master → lab-master, ...) with the lab's user and key,
 /// and sets the test hooks `path_prefix` / `root_prefix` to a temporary folder holding the
-/// test doubles. The output is mapped back (lab addresses → the inventory's, the folder →
-/// `<root>`, times → `<t>`, the run id → `<run>`) so the golden file reads as the real
-/// inventory would. `FLEET_UPDATE_GOLDEN=1` rewrites the golden file instead of comparing.
+/// test doubles. The output is mapped back (lab addresses → the inventory's, each host's
+/// root_prefix → `<root>`, the doubles' folder → `<doubles>`, times → `<t>`, the run id →
+/// `<run>`) so the golden file reads as the real inventory would. `FLEET_UPDATE_GOLDEN=1` rewrites the golden file instead of comparing.
+///
+/// Values a real run would find out first (the package family a probe prints, the join
+/// command) are not known in check mode: tasks that depend on them show the condition
+/// ("only if 'apt' in family.stdout; ...") and their commands, for both families.
 final class PlaybookGoldenCheckTests: XCTestCase {
     private static let golden = PlaybookFiles.url("Tests/FleetCLITests/Golden/k8s-cluster-check.txt")
     /// Inventory name → lab host standing in for it.
@@ -94,9 +98,13 @@ final class PlaybookGoldenCheckTests: XCTestCase {
 
     // MARK: Output
 
-    /// Output with what differs between runs and machines replaced by stable marks.
+    /// Output with what differs between runs and machines replaced by stable marks: each
+    /// host's `root_prefix` (empty on real machines) is `<root>`, the doubles' folder `<doubles>`.
     private static func normalise(_ text: String, work: URL, addresses: [String: String]) -> String {
-        var text = text.replacingOccurrences(of: work.path, with: "<root>")
+        var text = text
+        for labName in standIns.values { text = text.replacingOccurrences(of: "\(work.path)/root/\(labName)", with: "<root>") }
+        text = text.replacingOccurrences(of: "\(work.path)/bin", with: "<doubles>")
+        text = text.replacingOccurrences(of: work.path, with: "<work>")
         // Longest first, so 10.0.0.10 is not read as 10.0.0.1 followed by 0.
         for (lab, original) in addresses.sorted(by: { $0.key.count > $1.key.count }) {
             let pattern = try! NSRegularExpression(pattern: "(?<![0-9.])\(NSRegularExpression.escapedPattern(for: lab))(?![0-9])")

@@ -56,7 +56,7 @@ public enum RunEvent: Sendable, Hashable, Codable {
         /// The last lines of stdout and stderr, redacted.
         public var stdoutExcerpt: String
         public var stderrExcerpt: String
-        /// Why it was skipped or failed, redacted.
+        /// Why it was skipped or failed, or (check mode) the condition its commands depend on; redacted.
         public var message: String?
         /// A failure that `ignore_errors` let the host get past.
         public var ignored: Bool

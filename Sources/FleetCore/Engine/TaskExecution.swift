@@ -25,8 +25,11 @@ extension RunContext {
         }
         if Task.isCancelled { return finished(.failed, "the run was interrupted") }
         let scope = await self.scope(for: host, key: key)
+        var condition: String?
         do {
-            if let when = task.when, !(try when.isTrue(in: scope)) {
+            if let when = task.when, options.checkMode, let unknown = CheckModeUnknowns.unknownPath(in: when, scope: scope) {
+                condition = "only if \(when.source); \(unknown) is not known before the run"
+            } else if let when = task.when, !(try when.isTrue(in: scope)) {
                 return finished(.skipped, "when: \(when.source) is false")
             }
         } catch {
@@ -52,7 +55,9 @@ extension RunContext {
             if options.checkMode {
                 report.commands = try await ActionExecutor.plan(task.action, context: context)
                 report.values = await placeholders(for: task, on: host)
-                return finished(report.commands.isEmpty ? .ok : .changed)
+                // A changed_when that reads nothing (`changed_when: false` on a probe) decides now.
+                let changes = try task.changedWhen.flatMap { $0.referencedPaths.isEmpty ? try $0.isTrue(in: scope) : nil } ?? true
+                return finished(report.commands.isEmpty || !changes ? .ok : .changed, condition)
             }
             return try await runAction(task, context: context, scope: scope, report: report)
         } catch {
@@ -118,7 +123,7 @@ extension RunContext {
     private func placeholders(for task: PlayTask, on host: Host) async -> [(name: String, value: VariableValue, secret: Bool)] {
         var values: [(name: String, value: VariableValue, secret: Bool)] = []
         if let name = task.register {
-            values.append((name, .map(["stdout": .string("<register \(host.name):\(name)>"), "stderr": .string(""),
+            values.append((name, .map(["stdout": .string(CheckModeUnknowns.registerPlaceholder(host: host.name, name: name)), "stderr": .string(""),
                                        "rc": .int(0), "lines": .list([])]), false))
         }
         if let spec = task.capture {
@@ -132,7 +137,7 @@ extension RunContext {
         return values
     }
 
-    static func placeholder(host: String, name: String) -> String { "<capture \(host):\(name)>" }
+    static func placeholder(host: String, name: String) -> String { CheckModeUnknowns.capturePlaceholder(host: host, name: name) }
 
     /// `{stdout, stderr, rc, lines}`: what `register` keeps and `result` shows. As in
     /// Ansible, one trailing newline is dropped from stdout and stderr, so `{{ r.stdout }}`

@@ -35,7 +35,7 @@ public struct HostResultText: Sendable {
     /// The line, then what the verbosity and status add below it; each line ends in `\n`.
     public func text(_ result: RunEvent.HostResult) -> String {
         var text = headline(result) + "\n"
-        for command in result.commands { text += Self.indent + "would run: \(command)\n" }
+        for command in result.commands { text += Self.wouldRun(command) }
         let failed = result.status == .failed && !result.ignored
         if failed { text += failureDetails(result) }
         if verbosity >= .debug, !failed, result.status != .skipped, result.commands.isEmpty, let ran = result.message {
@@ -63,10 +63,21 @@ public struct HostResultText: Sendable {
             if let message = result.message { line += " (\(Self.firstLine(message)))" }
         case .failed where result.ignored:
             line += " (ignored: \(Self.firstLine(result.message ?? result.rc.map { "rc=\($0)" } ?? "failed")))"
+        case .ok where !result.commands.isEmpty, .changed where !result.commands.isEmpty:
+            // Check mode: the condition the commands depend on.
+            if let message = result.message { line += " (\(Self.firstLine(message)))" }
         default:
             break
         }
         return line
+    }
+
+    /// `would run: COMMAND`, a multi-line command's further lines indented under its first
+    /// so they do not read as lines of their own, without the trailing newline of a YAML block.
+    static func wouldRun(_ command: String) -> String {
+        let lines = command.trimmingCharacters(in: .newlines).split(separator: "\n", omittingEmptySubsequences: false)
+        let continuation = indent + String(repeating: " ", count: "would run: ".count)
+        return indent + "would run: " + lines.map(String.init).joined(separator: "\n" + continuation) + "\n"
     }
 
     /// Why, the last lines of output, and where the whole of it is.
