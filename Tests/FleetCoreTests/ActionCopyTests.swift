@@ -145,7 +145,8 @@ final class ActionCopyTests: XCTestCase {
         let same = try await ActionExecutor.plan(action, context: context)
         XCTAssertEqual(same, ["would copy 3 bytes to \(dest) (unchanged)"])
         let missing = try await ActionExecutor.plan(try copy(content: "abc", to: host.path("gone/x")), context: context)
-        XCTAssertEqual(missing, ["would copy 3 bytes to \(host.path("gone/x")) (fails: cannot copy to \(host.path("gone/x")): folder \(host.path("gone")) does not exist)"])
+        XCTAssertEqual(missing, ["would copy 3 bytes to \(host.path("gone/x")) (changed; folder \(host.path("gone")) does not exist yet: "
+                                 + "the copy fails unless an earlier task creates it)"])
         let uploads = await host.uploads
         XCTAssertTrue(uploads.isEmpty)
     }

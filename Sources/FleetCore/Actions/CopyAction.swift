@@ -79,7 +79,8 @@ struct CopyAction {
         case .directory:
             return .failure(CopyFailure("cannot copy to \(target): it is a folder"))
         case .missingFolder:
-            return .failure(CopyFailure("cannot copy to \(target): folder \(Self.folder(of: target)) does not exist"))
+            let folder = Self.folder(of: target)
+            return .failure(CopyFailure("cannot copy to \(target): folder \(folder) does not exist", missingFolder: folder))
         case .absent:
             changes.content = true
             changes.owner = owner != nil
@@ -119,7 +120,12 @@ struct CopyAction {
     func plan(context: ActionContext) async throws -> String {
         let line = "would copy \(bytes.count) bytes to "
         switch try await decide(context: context) {
-        case .failure(let failure): return line + "\(dest) (fails: \(failure.reason))"
+        case .failure(let failure):
+            // Check mode runs no earlier task, so a folder one of them creates is missing now.
+            if let folder = failure.missingFolder {
+                return line + "\(dest) (changed; folder \(folder) does not exist yet: the copy fails unless an earlier task creates it)"
+            }
+            return line + "\(dest) (fails: \(failure.reason))"
         case .success(let decision): return line + "\(decision.target) (\(decision.changes.any ? "changed" : "unchanged"))"
         }
     }
@@ -187,7 +193,12 @@ struct CopyAction {
 /// Why a copy cannot happen, in words for the task's stderr.
 struct CopyFailure: Error {
     var reason: String
-    init(_ reason: String) { self.reason = reason }
+    /// The destination's folder, when that is what is missing.
+    var missingFolder: String?
+    init(_ reason: String, missingFolder: String? = nil) {
+        self.reason = reason
+        self.missingFolder = missingFolder
+    }
 }
 
 extension String {

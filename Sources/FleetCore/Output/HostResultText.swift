@@ -74,10 +74,12 @@ public struct HostResultText: Sendable {
 
     /// `would run: COMMAND`, a multi-line command's further lines indented under its first
     /// so they do not read as lines of their own, without the trailing newline of a YAML block.
+    /// Plans that say what they would do themselves (`would copy 3 bytes to ...`) get no prefix.
     static func wouldRun(_ command: String) -> String {
         let lines = command.trimmingCharacters(in: .newlines).split(separator: "\n", omittingEmptySubsequences: false)
-        let continuation = indent + String(repeating: " ", count: "would run: ".count)
-        return indent + "would run: " + lines.map(String.init).joined(separator: "\n" + continuation) + "\n"
+        let prefix = command.hasPrefix("would ") ? "" : "would run: "
+        let continuation = indent + String(repeating: " ", count: prefix.count)
+        return indent + prefix + lines.map(String.init).joined(separator: "\n" + continuation) + "\n"
     }
 
     /// Why, the last lines of output, and where the whole of it is.
