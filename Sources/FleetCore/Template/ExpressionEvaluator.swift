@@ -193,7 +193,15 @@ struct ExpressionEvaluator {
         case (.string(let part), .string(let whole)):
             return part.isEmpty || whole.contains(part)
         case (_, .list(let items)):
-            return items.contains { $0.templateEquals(item) }
+            // `inventory_hostname in groups.masters` works as in Ansible, where groups hold
+            // names: a host object in the list matches its own name.
+            return items.contains { element in
+                if element.templateEquals(item) { return true }
+                if case .string = item, case .map(let fields) = element, let name = fields["inventory_hostname"] {
+                    return name.templateEquals(item)
+                }
+                return false
+            }
         case (.string, .map(let entries)), (.int, .map(let entries)):
             return entries[item.text] != nil
         default:
