@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import endpoints, inventories, measure, report, tools  # noqa: E402
+from harness import endpoints, inventories, measure, report, scale, tools  # noqa: E402
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
@@ -98,6 +98,49 @@ def measure_target(target, args, fleet, scenarios, work, upload_file, results, e
     clean_remote_files()
 
 
+def run_scale(args, fleet, command):
+    """`--scale N`: N lab hosts, one `fleet exec` and one 12-task `fleet run` with --forks N."""
+    lab_dir = args.lab_dir or "/tmp/fleet-scale-lab"
+    work = lab_dir + "-work"
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    step(f"lab of {args.scale} hosts in {lab_dir}")
+    subprocess.run([fleet, "lab", "up", str(args.scale), "--dir", lab_dir], check=True, stdout=subprocess.DEVNULL)
+    load_before = load()
+    results = []
+    try:
+        target = endpoints.direct_target(lab_dir, args.scale)
+        for repeat in range(args.repeat):
+            run_dir = os.path.join(work, f"run-{repeat}")
+            os.makedirs(run_dir)
+            inventory = os.path.join(run_dir, "fleet.yml")  # fresh per run: no kept capture reused
+            inventories.write_fleet(target, inventory)
+            forks = str(args.scale)
+            calls = [("exec", [fleet, "exec", "-i", inventory, "all", "--forks", forks, "--json", "--", "hostname"]),
+                     ("run", [fleet, "run", os.path.join(BENCH, "scenarios", "fleet", "tasks.yml"), "-i", inventory,
+                              "--forks", forks, "--json"])]
+            for label, argv in calls:
+                clean_remote_files()
+                r = scale.run_one(label, argv, run_dir)
+                results.append(r)
+                print(f"   {label:4} N={args.scale} #{repeat + 1}: rc={r.rc} {r.ok_hosts}/{r.hosts} ok, {r.wall:.2f} s wall, "
+                      f"{r.cpu:.2f} s CPU, {r.peak_rss_mb:.0f} MB RSS, {r.peak_threads} threads, {r.peak_fds} fds "
+                      f"(limit {r.fd_limit}), slowest {r.slowest_host} {r.slowest_seconds:.2f} s", file=sys.stderr, flush=True)
+                if r.rc != 0:
+                    print("   stderr: " + r.stderr_tail, file=sys.stderr)
+    finally:
+        load_after = load()
+        clean_remote_files()
+        if not args.keep_lab:
+            subprocess.run([fleet, "lab", "down", "--dir", lab_dir], stderr=subprocess.DEVNULL)
+    print(scale.table(results))
+    if not args.no_docs:
+        report.write_scale_markdown(os.path.join(ROOT, "Docs", "performance.md"), command,
+                                    report.machine(os.path.join(VENV, "bin", "pip"), fleet),
+                                    load_before, load_after, scale.table(results))
+        step("wrote the scale section of Docs/performance.md")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="3,20", help="lab sizes, comma-separated")
@@ -105,7 +148,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scenarios", default="adhoc,tasks")
     parser.add_argument("--tools", default=",".join(tools.TOOLS))
-    parser.add_argument("--lab-dir", default="/tmp/fleet-bench-lab")
+    parser.add_argument("--lab-dir", help="default /tmp/fleet-bench-lab (/tmp/fleet-scale-lab with --scale)")
+    parser.add_argument("--scale", type=int, metavar="N",
+                        help="instead of the side-by-side scenarios: fleet exec and a 12-task fleet run on N hosts")
     parser.add_argument("--scratch-path", default=".build-bench")
     parser.add_argument("--no-build", action="store_true", help="use the fleet already built in --scratch-path")
     parser.add_argument("--keep-lab", action="store_true", help="leave the lab running at the end")
@@ -126,6 +171,9 @@ def main():
     command = "python3 Benchmarks/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     fleet = (os.path.join(ROOT, args.scratch_path, "release", "fleet") if args.no_build
              else build_fleet(args.scratch_path))
+    if args.scale:
+        return run_scale(args, fleet, command)
+    args.lab_dir = args.lab_dir or "/tmp/fleet-bench-lab"
     ensure_venv()
     work = os.path.join(args.lab_dir + "-work")
     shutil.rmtree(work, ignore_errors=True)
