@@ -86,7 +86,9 @@ final class OutputPipe: @unchecked Sendable {
                     chunks.removeFirst(head)
                     head = 0
                 }
-                let wake = producerStalled && buffered < highWater / 2
+                // Any room wakes a stalled producer at once: libssh2 may already hold the next
+                // packets, and the socket will not become readable again to say so.
+                let wake = producerStalled && buffered < highWater
                 if wake { producerStalled = false }
                 lock.unlock()
                 if wake { onRoom?() }

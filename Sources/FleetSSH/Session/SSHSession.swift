@@ -230,6 +230,12 @@ public final class SSHSession: @unchecked Sendable {
         if keepaliveInterval > 0 {
             wake = min(wake, nextKeepalive, lastInbound + Double(keepaliveInterval * 3) + 1)
         }
+        if !operations.isEmpty {
+            // A safety net while work is in flight: libssh2 can hold data or a half-sent packet
+            // that no socket event will announce (seen as stalls until the next keepalive when
+            // streaming gigabytes), so the session looks again at least every 200 ms.
+            wake = min(wake, .now() + .milliseconds(200))
+        }
         if wantRead && !operations.isEmpty && libssh2_session_block_directions(raw) == 0 {
             // libssh2 sometimes reports EAGAIN without a direction: poll as it does itself.
             wake = min(wake, .now() + .milliseconds(20))
