@@ -40,7 +40,29 @@ struct KnownHostEntry {
 /// Parses known_hosts files in Swift: libssh2's own reader stops at the first line it
 /// does not understand and knows nothing of `@revoked`.
 enum KnownHostsFile {
+    /// The file's entries, parsed once per version of the file (size and modification time)
+    /// for the whole process: with hundreds of hosts connecting at once, reading and
+    /// splitting a large known_hosts per host dominated the connect phase.
     static func entries(in path: String) -> [KnownHostEntry] {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let version = "\((attributes?[.size] as? Int) ?? -1)/\(((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970) ?? 0)"
+        cacheLock.lock()
+        if let cached = cache[path], cached.version == version {
+            cacheLock.unlock()
+            return cached.entries
+        }
+        cacheLock.unlock()
+        let parsed = parse(path)
+        cacheLock.lock()
+        cache[path] = (version, parsed)
+        cacheLock.unlock()
+        return parsed
+    }
+
+    private static let cacheLock = NSLock()
+    nonisolated(unsafe) private static var cache: [String: (version: String, entries: [KnownHostEntry])] = [:]
+
+    private static func parse(_ path: String) -> [KnownHostEntry] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         var result: [KnownHostEntry] = []
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
