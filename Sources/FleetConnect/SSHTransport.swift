@@ -68,6 +68,7 @@ actor HostSlot {
     private var connecting: Task<SSHSession, Error>?
     /// A dropped session is reconnected once; after that the host is unreachable.
     private var reconnectsLeft = 1
+    private var connectFailure: TransportError?
 
     init(host: FleetCore.Host, options: SSHOptions, useTaskRunner: Bool) {
         self.host = host
@@ -97,6 +98,9 @@ actor HostSlot {
     }
 
     func liveSession() async throws -> SSHSession {
+        // A host that could not be reached stays unreachable for the run: asking again would
+        // only wait out the same timeout once more.
+        if let connectFailure { throw connectFailure }
         if let session {
             if session.isAlive { return session }
             guard reconnectsLeft > 0 else {
@@ -105,7 +109,14 @@ actor HostSlot {
             reconnectsLeft -= 1
             self.session = nil
         }
-        if let connecting { return try await connecting.value }
+        if let connecting {
+            // Someone else is connecting to this host: share their outcome, in the same words.
+            do {
+                return try await connecting.value
+            } catch let error as SSHError {
+                throw connectFailure ?? TransportError(.unreachable, describe(error))
+            }
+        }
         let target = SSHTransport.target(for: host)
         let options = self.options
         let task = Task { try await SSHSession.connect(to: target, options: options) }
@@ -116,7 +127,9 @@ actor HostSlot {
             self.session = session
             return session
         } catch let error as SSHError {
-            throw TransportError(.unreachable, describe(error))
+            let failure = TransportError(.unreachable, describe(error))
+            connectFailure = failure
+            throw failure
         }
     }
 
