@@ -19,11 +19,14 @@ enum LocalFiles {
             throw InputError("local file '\(path)' does not exist", at: template.locator.base,
                              hint: "local paths are relative to the playbook's folder (\(full))")
         }
+        if !isDirectory.boolValue, let cached = SharedReads.shared.bytes(of: full) { return cached }
         guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: full) else {
             throw InputError("cannot read local file '\(path)'\(isDirectory.boolValue ? ": it is a folder" : "")",
                              at: template.locator.base)
         }
-        return [UInt8](data)
+        let bytes = [UInt8](data)
+        SharedReads.shared.keep(bytes, of: full)
+        return bytes
     }
 
     /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
@@ -60,5 +63,38 @@ enum LocalFiles {
             unit += 1
         }
         return String(format: "%.1f", value) + " " + units[unit]
+    }
+}
+
+/// The last few local files read, shared by every host of a task: copying a 100 MB file to 20
+/// hosts holds it once (arrays share their storage) instead of 20 times. An entry is valid while
+/// the file keeps its size and modification time.
+final class SharedReads: @unchecked Sendable {
+    static let shared = SharedReads()
+    private let lock = NSLock()
+    private var entries: [(path: String, version: String, bytes: [UInt8])] = []
+    private let capacity = 4
+
+    func bytes(of path: String) -> [UInt8]? {
+        let version = Self.version(of: path)
+        lock.lock()
+        defer { lock.unlock() }
+        return entries.first { $0.path == path && $0.version == version }?.bytes
+    }
+
+    func keep(_ bytes: [UInt8], of path: String) {
+        let version = Self.version(of: path)
+        lock.lock()
+        defer { lock.unlock() }
+        entries.removeAll { $0.path == path }
+        entries.append((path, version, bytes))
+        if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
+    }
+
+    private static func version(of path: String) -> String {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let size = (attributes?[.size] as? Int) ?? -1
+        let time = ((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970) ?? 0
+        return "\(size)/\(time)"
     }
 }
