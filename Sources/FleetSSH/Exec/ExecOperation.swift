@@ -16,6 +16,7 @@ final class ExecOperation: SessionOperation {
     private let input: CommandInput
     private var sentEOF = false
     private var retryLength: Int?
+    private var queuedRetries = 0
     private let pipe: OutputPipe
     private var continuation: CheckedContinuation<ExitStatus, Error>?
     private var state = State.open
@@ -187,7 +188,22 @@ final class ExecOperation: SessionOperation {
             state = .close
             return .progressed
         }
-        return moved ? .progressed : .again
+        if moved {
+            queuedRetries = 0
+            return .progressed
+        }
+        // Reading stderr pulls every pending packet off the socket, stdout's among them. Those
+        // sit in libssh2's queue where no socket event will announce them, and until stdout is
+        // read again libssh2 sends no window adjust, so the host stops sending: a stall until
+        // some timer fires. So when bytes are queued, read once more (a bounded number of times,
+        // in case the queue holds bytes of a stream that has ended).
+        var queued: UInt = 0
+        _ = libssh2_channel_window_read_ex(channel, &queued, nil)
+        if queued > 0 && queuedRetries < 2 && (detached || pipe.hasRoom) {
+            queuedRetries += 1
+            return .progressed
+        }
+        return .again
     }
 
     private func fail(_ error: SSHError) -> StepOutcome {

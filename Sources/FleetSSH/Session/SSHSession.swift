@@ -232,8 +232,8 @@ public final class SSHSession: @unchecked Sendable {
         }
         if !operations.isEmpty {
             // A safety net while work is in flight: libssh2 can hold data or a half-sent packet
-            // that no socket event will announce (seen as stalls until the next keepalive when
-            // streaming gigabytes), so the session looks again at least every 200 ms.
+            // that no socket event will announce (the known case, stdout queued by a stderr
+            // read, is handled in ExecOperation.read), so the session looks again every 200 ms.
             wake = min(wake, .now() + .milliseconds(200))
         }
         if wantRead && !operations.isEmpty && libssh2_session_block_directions(raw) == 0 {
