@@ -184,9 +184,9 @@ struct SSHHostConnection: HostConnection {
                 var result = RemoteResult(exitCode: nil)
                 for await (stream, bytes) in output {
                     if stream == .stdout {
-                        Self.keep(bytes, in: &result.stdout, dropped: &result.stdoutDropped, limit: limit)
+                        OutputLimit.keep(bytes[...], in: &result.stdout, dropped: &result.stdoutDropped, limit: limit)
                     } else {
-                        Self.keep(bytes, in: &result.stderr, dropped: &result.stderrDropped, limit: limit)
+                        OutputLimit.keep(bytes[...], in: &result.stderr, dropped: &result.stderrDropped, limit: limit)
                     }
                 }
                 let status = try await exit.value
@@ -196,17 +196,6 @@ struct SSHHostConnection: HostConnection {
             } onCancel: {
                 exit.cancel()
             }
-        }
-    }
-
-    /// Appends up to `limit` bytes in total, counting the rest as dropped.
-    private static func keep(_ bytes: [UInt8], in buffer: inout [UInt8], dropped: inout Int, limit: Int) {
-        let room = max(0, limit - buffer.count)
-        if bytes.count <= room {
-            buffer += bytes
-        } else {
-            buffer += bytes.prefix(room)
-            dropped += bytes.count - room
         }
     }
 

@@ -198,22 +198,16 @@ struct AnswerReader: Sendable {
                               dropped: inout Int, limit: Int) -> Int? {
         let buffer = pending[stream]!
         if let start = Self.find(token, in: buffer) {
-            keep(buffer[..<start], into: &kept, dropped: &dropped, limit: limit)
+            OutputLimit.keep(buffer[..<start], in: &kept, dropped: &dropped, limit: limit)
             pending[stream]!.removeFirst(start)
             return token.count
         }
         let safe = max(0, buffer.count - (token.count - 1))
         if safe > 0 {
-            keep(buffer[..<safe], into: &kept, dropped: &dropped, limit: limit)
+            OutputLimit.keep(buffer[..<safe], in: &kept, dropped: &dropped, limit: limit)
             pending[stream]!.removeFirst(safe)
         }
         return nil
-    }
-
-    private func keep(_ bytes: ArraySlice<UInt8>, into kept: inout [UInt8], dropped: inout Int, limit: Int) {
-        let taken = min(max(0, limit - kept.count), bytes.count)
-        kept += bytes.prefix(taken)
-        dropped += bytes.count - taken
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
