@@ -91,7 +91,7 @@ def measure_target(target, args, fleet, scenarios, work, upload_file, results, e
                                 exclude=exclude)
                 runs[tool].append(m)
                 status = "ok" if m.rc == 0 else f"FAILED rc={m.rc} (see {m.stderr})"
-                print(f"   {scenario:7} N={n:<3} RTT={target.rtt_ms:<3g} {tool:8} #{repeat + 1}: "
+                print(f"   {scenario:7} N={n:<3} RTT={target.rtt_ms:<3g} {tool:11} #{repeat + 1}: "
                       f"{m.wall:6.2f} s wall, {m.cpu:6.2f} s CPU, {m.max_rss_mb:5.0f} MB RSS  {status}",
                       file=sys.stderr, flush=True)
         results += [(scenario, n, target.rtt_ms, t, runs[t]) for t in names]
@@ -159,6 +159,9 @@ def main():
     args.sizes = [int(s) for s in args.sizes.split(",")]
     args.rtts = [float(r) for r in args.rtt.split(",")]
     args.tools = args.tools.split(",")
+    unknown_tools = [t for t in args.tools if t not in tools.TOOLS]
+    if unknown_tools:
+        parser.error(f"unknown tools {unknown_tools}; known: {tools.TOOLS}")
     scenarios = args.scenarios.split(",")
     unknown = [s for s in scenarios if s not in tools.SCENARIO_TOOLS]
     if unknown:
@@ -175,6 +178,9 @@ def main():
         return run_scale(args, fleet, command)
     args.lab_dir = args.lab_dir or "/tmp/fleet-bench-lab"
     ensure_venv()
+    if any(t in tools.PROBE_MODES for t in args.tools):
+        step("compiling the C probe into Benchmarks/.probe/probe")
+        tools.build_probe()
     work = os.path.join(args.lab_dir + "-work")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)

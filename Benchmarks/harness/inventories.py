@@ -15,6 +15,7 @@ def write_all(target, directory, forks):
         "pssh": write_pssh(target, os.path.join(directory, "pssh_hosts.json")),
         "ssh_config": write_ssh_config(target, os.path.join(directory, "ssh_config")),
         "hosts": write_names(target, os.path.join(directory, "hosts.txt")),
+        "probe": write_probe(target, os.path.join(directory, "probe.json")),
     }
     return paths
 
@@ -69,6 +70,15 @@ def write_pyinfra(target, path):
 def write_pssh(target, path):
     data = {"user": target.user, "key": target.key, "known_hosts": target.known_hosts,
             "hosts": [{"name": e.name, "address": e.address, "port": e.port} for e in target.endpoints]}
+    with open(path, "w") as f:
+        json.dump(data, f, indent=1)
+    return path
+
+
+def write_probe(target, path):
+    """The C probe's connection arguments (Benchmarks/probe/probe.c): user, key, known_hosts, HOST:PORT list."""
+    data = {"user": target.user, "key": target.key, "known_hosts": target.known_hosts,
+            "targets": [f"{e.address}:{e.port}" for e in target.endpoints]}
     with open(path, "w") as f:
         json.dump(data, f, indent=1)
     return path

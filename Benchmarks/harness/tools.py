@@ -1,20 +1,38 @@
 """The command line of every tool for every scenario, built from the inventories of one target."""
 
+import json
 import os
 import shutil
+import subprocess
 
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENARIOS = os.path.join(BENCH, "scenarios")
 VENV_BIN = os.path.join(BENCH, ".venv", "bin")
 
-TOOLS = ["fleet", "openssh", "ansible", "pyinfra", "pssh"]
+PEERS = ["fleet", "openssh", "ansible", "pyinfra", "pssh"]
+# The C probes (probe/probe.c, blocking libssh2, a thread per host), one per way of running tasks.
+PROBE_MODES = {
+    "c-channel": {"adhoc": "adhoc", "tasks": "tasks-channel"},  # a channel per command
+    "c-runner": {"tasks": "tasks-runner"},                      # one sh channel, a round trip per task
+    "c-pipelined": {"tasks": "tasks-pipelined"},                # one sh channel, the steps written at once
+}
+TOOLS = PEERS + list(PROBE_MODES)
 SCENARIO_TOOLS = {
-    "adhoc": TOOLS,
+    "adhoc": PEERS + ["c-channel"],
     "tasks": TOOLS,
-    "upload": TOOLS,
+    "upload": PEERS,
     "bigout": ["fleet", "openssh", "pssh"],  # Ansible and pyinfra keep whole outputs in memory
 }
 BIGOUT_BYTES = 1 << 30
+PROBE_SOURCE = os.path.join(BENCH, "probe", "probe.c")
+PROBE = os.path.join(BENCH, ".probe", "probe")
+
+
+def build_probe():
+    """Compiles the C probe into Benchmarks/.probe/probe (once per run.py invocation)."""
+    os.makedirs(os.path.dirname(PROBE), exist_ok=True)
+    subprocess.run(["cc", "-std=c11", "-O2", "-o", PROBE, PROBE_SOURCE, "-lssh2", "-lpthread"], check=True)
+    return PROBE
 
 
 class Invocation:
@@ -29,7 +47,16 @@ def invocation(tool, scenario, paths, fleet_binary, forks, run_dir, upload_file=
     """argv and environment, or None when the tool has no such scenario."""
     if scenario not in SCENARIO_TOOLS or tool not in SCENARIO_TOOLS[scenario]:
         return None
+    if tool in PROBE_MODES:
+        return _probe(PROBE_MODES[tool][scenario], paths, forks)
     return globals()[f"_{tool}"](scenario, paths, fleet_binary, forks, run_dir, upload_file)
+
+
+def _probe(mode, paths, forks):
+    with open(paths["probe"]) as f:
+        spec = json.load(f)
+    return Invocation([PROBE, mode, "--user", spec["user"], "--key", spec["key"], "--known-hosts", spec["known_hosts"],
+                       "--forks", str(forks)] + spec["targets"])
 
 
 def _fleet(scenario, paths, fleet, forks, run_dir, upload_file):
