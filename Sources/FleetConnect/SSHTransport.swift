@@ -64,6 +64,7 @@ actor HostSlot {
     let options: SSHOptions
     private var useTaskRunner: Bool
     private var runner: (session: SSHSession, runner: TaskRunner)?
+    private var starting: (session: SSHSession, task: Task<TaskRunner?, Never>)?
     private var session: SSHSession?
     private var connecting: Task<SSHSession, Error>?
     /// A dropped session is reconnected once; after that the host is unreachable.
@@ -77,20 +78,24 @@ actor HostSlot {
     }
 
     /// The host's task runner on `session`, started on first use; nil when the host cannot
-    /// run one (then every command gets its own channel).
+    /// run one (then every command gets its own channel). Callers asking while it starts
+    /// (the run's warm-up and the first task) share one start.
     func taskRunner(on session: SSHSession) async -> TaskRunner? {
         guard useTaskRunner else { return nil }
         if let runner, runner.session === session, await !runner.runner.isBroken { return runner.runner }
-        do {
-            let started = try await TaskRunner.start(on: session)
+        if let starting, starting.session === session { return await starting.task.value }
+        let task = Task { try? await TaskRunner.start(on: session) }
+        starting = (session, task)
+        let started = await task.value
+        if starting?.session === session { starting = nil }
+        if let started {
             runner = (session, started)
-            return started
-        } catch {
+        } else if session.isAlive {
             // A host that cannot run it uses channels from now on; a dead connection is not
             // the host's fault and is handled by the caller's reconnect.
-            if session.isAlive { useTaskRunner = false }
-            return nil
+            useTaskRunner = false
         }
+        return started
     }
 
     func connection() async throws -> HostConnection {
@@ -151,25 +156,44 @@ struct SSHHostConnection: HostConnection {
     let slot: HostSlot
 
     func run(_ command: RemoteCommand) async throws -> RemoteResult {
+        try await run(command, then: [])
+    }
+
+    func run(_ command: RemoteCommand, then following: [RemoteCommand]) async throws -> RemoteResult {
         do {
             do {
-                return try await run(command, on: session)
+                return try await run(command, then: following, on: session)
             } catch SSHError.droppedBeforeStart {
                 // Nothing ran: one new connection (within the slot's budget) and one more try.
-                return try await run(command, on: try await slot.liveSession())
+                return try await run(command, then: [], on: try await slot.liveSession())
             }
         } catch let error as SSHError {
             throw Self.map(error)
         }
     }
 
-    private func run(_ command: RemoteCommand, on session: SSHSession) async throws -> RemoteResult {
-        let needsChannel = !command.stdin.isEmpty
+    func prepare() async {
+        _ = await slot.taskRunner(on: session)
+    }
+
+    /// Commands with stdin, a sudo password or a sub-second timeout get a channel of their own.
+    private static func needsChannel(_ command: RemoteCommand) -> Bool {
+        !command.stdin.isEmpty
             || (command.become && ProcessInfo.processInfo.environment["FLEET_BECOME_PASSWORD"] != nil)
             || (command.timeout != nil && command.timeout! < 1)
-        if !needsChannel, let runner = await slot.taskRunner(on: session), command.timeout == nil || runner.hasTimeout {
+    }
+
+    /// Whether `command` can go through `runner` rather than a channel of its own.
+    private static func runnerCanRun(_ command: RemoteCommand, runner: TaskRunner) -> Bool {
+        !needsChannel(command) && (command.timeout == nil || runner.hasTimeout)
+    }
+
+    private func run(_ command: RemoteCommand, then following: [RemoteCommand], on session: SSHSession) async throws -> RemoteResult {
+        if !Self.needsChannel(command), let runner = await slot.taskRunner(on: session), Self.runnerCanRun(command, runner: runner) {
+            // Only a chain the runner can run in one go is sent ahead.
+            let ahead = Array(following.prefix { Self.runnerCanRun($0, runner: runner) })
             do {
-                return try await runner.run(command)
+                return try await runner.run(command, then: ahead)
             } catch let error as TransportError where error.kind == .failed && !session.isAlive {
                 throw TransportError(.unreachable, (session.deathReason ?? .connectionLost(reason: "session ended"))
                     .errorDescription ?? error.message)

@@ -25,15 +25,21 @@ actor TaskRunner {
     static let script = #"""
         __fleet_to=0; command -v timeout >/dev/null 2>&1 && __fleet_to=1
         printf 'FLEET-RUNNER-READY %s\n' "$__fleet_to"
+        __fleet_rc=0
         while IFS= read -r __fleet_head; do
           set -- $__fleet_head
-          __fleet_tok=$1; __fleet_t=$2; __fleet_b=$3; __fleet_cmd=
+          __fleet_tok=$1; __fleet_t=$2; __fleet_b=$3; __fleet_after=${4:-0}; __fleet_cmd=
           while IFS= read -r __fleet_line; do
             [ "$__fleet_line" = "$__fleet_tok" ] && break
             __fleet_cmd="$__fleet_cmd$__fleet_line
         "
           done
           set --
+          if [ "$__fleet_after" = 1 ] && [ "$__fleet_rc" != 0 ]; then
+            printf '%s -\n' "$__fleet_tok"
+            printf '%s\n' "$__fleet_tok" >&2
+            continue
+          fi
           if [ "$__fleet_t" != 0 ] && [ "$__fleet_to" = 1 ]; then set -- timeout -k 3 "$__fleet_t"; fi
           if [ "$__fleet_b" = 1 ]; then set -- "$@" sudo -n; fi
           if [ $# -gt 0 ]; then
@@ -47,6 +53,12 @@ actor TaskRunner {
         done
         """#
 
+    /// A request written before the caller asked for it.
+    private struct SentAhead {
+        var token: String
+        var command: RemoteCommand
+    }
+
     /// Why the runner cannot be used on a host; the caller falls back to channels.
     struct Unavailable: Error {
         var reason: String
@@ -59,6 +71,8 @@ actor TaskRunner {
     nonisolated let hasTimeout: Bool
     private(set) var isBroken = false
     private var busy = false
+    /// Requests written ahead of their turn, oldest first, whose answers are not read yet.
+    private var sentAhead: [SentAhead] = []
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     private init(input: CommandInput, reader: AnswerReader, exit: Task<ExitStatus, Error>, hasTimeout: Bool) {
@@ -81,32 +95,88 @@ actor TaskRunner {
     }
 
     /// Runs one command and returns its own exit code and output.
-    func run(_ command: RemoteCommand) async throws -> RemoteResult {
+    ///
+    /// `following` are the commands the caller will ask for next, in this order, each only
+    /// if the one before it exits 0. They are written now, behind this one, so the host
+    /// runs them back to back instead of waiting a round trip for each; the runner skips
+    /// the rest of such a chain at the first non-zero exit. Their answers are read when the
+    /// caller asks for them. A caller that asks for something else instead gets it after
+    /// the answers of what was sent ahead have been read and dropped (the caller promised
+    /// not to do that: the host may already have run them).
+    func run(_ command: RemoteCommand, then following: [RemoteCommand] = []) async throws -> RemoteResult {
         await acquire()
         defer { release() }
         guard !isBroken else { throw TransportError(.failed, "the task runner stopped") }
+        let token: String
+        if let ahead = sentAhead.first, ahead.command == command {
+            sentAhead.removeFirst()
+            token = ahead.token
+        } else {
+            try await dropSentAhead()
+            token = write(command, onlyAfterSuccess: false)
+        }
+        sendAhead(following)
+        let answer = try await readAnswer(token: token, keeping: command.outputLimit ?? Int.max)
+        guard answer.ran else {
+            throw TransportError(.failed, "not run: the command sent before it on this host failed")
+        }
+        let seconds = Self.timeoutSeconds(command)
+        if seconds > 0 && hasTimeout && (answer.result.exitCode == 124 || answer.result.exitCode == 137) {
+            throw TransportError(.timedOut, "command timed out after \(seconds)s")
+        }
+        return answer.result
+    }
+
+    /// Writes one request: a random token, the timeout, become, whether it runs only after
+    /// the previous request exited 0, then the command's lines and the token again.
+    private func write(_ command: RemoteCommand, onlyAfterSuccess: Bool) -> String {
         let token = (0..<4).map { _ in String(format: "%08x", UInt32.random(in: 0...UInt32.max)) }.joined()
-        let seconds = command.timeout.map { max(1, Int($0.rounded(.up))) } ?? 0
-        input.write(Array("\(token) \(seconds) \(command.become ? 1 : 0)\n\(command.command)\n\(token)\n".utf8))
+        let header = "\(token) \(Self.timeoutSeconds(command)) \(command.become ? 1 : 0) \(onlyAfterSuccess ? 1 : 0)"
+        input.write(Array("\(header)\n\(command.command)\n\(token)\n".utf8))
+        return token
+    }
+
+    /// Appends to what was sent ahead the part of `following` not already sent.
+    private func sendAhead(_ following: [RemoteCommand]) {
+        for (index, ahead) in sentAhead.enumerated() {
+            // Already on its way, or a different plan than last time: then send nothing more.
+            guard index < following.count, ahead.command == following[index] else { return }
+        }
+        for command in following.dropFirst(sentAhead.count) {
+            sentAhead.append(SentAhead(token: write(command, onlyAfterSuccess: true), command: command))
+        }
+    }
+
+    /// Reads and drops the answers of requests sent ahead that the caller did not ask for.
+    private func dropSentAhead() async throws {
+        while let ahead = sentAhead.first {
+            sentAhead.removeFirst()
+            _ = try await readAnswer(token: ahead.token, keeping: 0)
+        }
+    }
+
+    private func readAnswer(token: String, keeping limit: Int) async throws -> AnswerReader.Answer {
         var reader = self.reader
         defer { self.reader = reader }
         // Ctrl-C (the caller cancelled) closes the runner's channel: the answer never comes,
         // and the runner is not reused (a later task would read this one's output).
         let answer = await withTaskCancellationHandler {
-            await reader.answer(token: Array(token.utf8), keeping: command.outputLimit ?? Int.max)
+            await reader.answer(token: Array(token.utf8), keeping: limit)
         } onCancel: { [exit] in
             exit.cancel()
         }
         guard let answer else {
             isBroken = true
+            sentAhead.removeAll()
             if Task.isCancelled { throw CancellationError() }
             throw TransportError(.failed, "the task runner on the host ended while running the command "
                                  + "(did the command kill its parent shell?)")
         }
-        if seconds > 0 && hasTimeout && (answer.exitCode == 124 || answer.exitCode == 137) {
-            throw TransportError(.timedOut, "command timed out after \(seconds)s")
-        }
         return answer
+    }
+
+    private static func timeoutSeconds(_ command: RemoteCommand) -> Int {
+        command.timeout.map { max(1, Int($0.rounded(.up))) } ?? 0
     }
 
     /// Ends the runner.
@@ -157,8 +227,16 @@ struct AnswerReader: Sendable {
         }
     }
 
-    /// Reads one task's answer: stdout up to `token` then ` rc\n`, stderr up to `token\n`.
-    mutating func answer(token: [UInt8], keeping limit: Int) async -> RemoteResult? {
+    /// One request's answer; `ran` is false when the runner skipped it because the request
+    /// before it in a chain failed.
+    struct Answer: Sendable {
+        var result: RemoteResult
+        var ran: Bool
+    }
+
+    /// Reads one task's answer: stdout up to `token` then ` rc\n` (` -\n` when it did not
+    /// run), stderr up to `token\n`.
+    mutating func answer(token: [UInt8], keeping limit: Int) async -> Answer? {
         var result = RemoteResult(exitCode: nil)
         var outDone = false
         var errDone = false
@@ -185,7 +263,7 @@ struct AnswerReader: Sendable {
             if outDone && errNewlineSeen, let rcText {
                 let text = String(decoding: rcText, as: UTF8.self).trimmingCharacters(in: .whitespaces)
                 result.exitCode = Int32(text)
-                return result
+                return Answer(result: result, ran: text != "-")
             }
             guard let (stream, bytes) = await output.next() else { return nil }
             pending[stream]! += bytes

@@ -157,6 +157,39 @@ final class EngineLabTests: XCTestCase {
         XCTAssertEqual(second.recap.hosts.map(\.changed), [0, 0, 0])
         XCTAssertEqual(second.recap.hosts.map(\.skipped), [1, 1, 1])
     }
+
+    /// A free play's plain commands go to each host ahead of their turn (pipelined); every
+    /// task still gets its own output and exit code, and a failure stops its host before
+    /// the next command runs there, while the other hosts go on.
+    func testPipelinedTasksKeepTheirOwnResultsAndStopAtAFailure() async throws {
+        let failing = workers[0].name
+        let sink = CollectingLabSink()
+        let summary = try await run("pipelined.yml", text: """
+            - hosts: all
+              tasks:
+                - { name: one, shell: "echo one-{{ inventory_hostname }}; echo err-one >&2" }
+                - { name: two, shell: "test {{ inventory_hostname }} != \(failing) || exit 7; echo two" }
+                - { name: three, shell: "echo three > {{ work }}/three-{{ inventory_hostname }}; echo three" }
+            """, sink: sink)
+        XCTAssertEqual(summary.exitCode, 2, sink.lines)
+        func result(_ host: String, _ task: String) -> RunEvent.HostResult? {
+            sink.hostResults.first { $0.host == host && $0.task == task }
+        }
+        for host in inventory.hosts.map(\.name) {
+            XCTAssertEqual(result(host, "one")?.stdoutExcerpt, "one-\(host)", sink.lines)
+            XCTAssertEqual(result(host, "one")?.stderrExcerpt, "err-one")
+        }
+        XCTAssertEqual(result(failing, "two")?.rc, 7)
+        XCTAssertEqual(result(failing, "two")?.status, .failed)
+        XCTAssertNil(result(failing, "three"), "the failed host ran nothing after it")
+        let written = try await remote(master, "ls \(work!)")
+        XCTAssertFalse(written.contains("three-\(failing)"), written)
+        for host in [master.name, workers[1].name] {
+            XCTAssertEqual(result(host, "two")?.stdoutExcerpt, "two")
+            XCTAssertEqual(result(host, "three")?.stdoutExcerpt, "three")
+            XCTAssertTrue(written.contains("three-\(host)"), written)
+        }
+    }
 }
 
 /// Collects events and their plain lines.
@@ -168,6 +201,10 @@ final class CollectingLabSink: RunEventSink, @unchecked Sendable {
 
     var lines: String {
         lock.withLock { events }.compactMap { RunEventText.line(for: $0) }.joined(separator: "\n")
+    }
+
+    var hostResults: [RunEvent.HostResult] {
+        lock.withLock { events }.compactMap { if case .hostResult(let result) = $0 { return result } else { return nil } }
     }
 
     var json: String {

@@ -91,4 +91,37 @@ final class TaskRunnerTests: XCTestCase {
             XCTAssertEqual(next.stdoutText, "next\n")
         }
     }
+
+    /// Commands sent ahead run on the host without being asked for; the first non-zero exit
+    /// stops the rest of the chain, and the runner serves the next request afterwards.
+    func testCommandsSentAheadRunBackToBackAndStopAtTheFirstFailure() async throws {
+        try await withRunnerAndChannel { runner, channel in
+            // Lab hosts share this machine's file system.
+            let folder = "/tmp/fleet-ahead-\(UUID().uuidString)"
+            _ = try await channel.run(RemoteCommand("mkdir -p \(folder)"))
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let touchA = RemoteCommand("touch \(folder)/a; echo a-out")
+            let fail = RemoteCommand("echo b-err >&2; exit 3")
+            let touchC = RemoteCommand("touch \(folder)/c")
+            let first = try await runner.run(RemoteCommand("echo first"), then: [touchA, fail, touchC])
+            XCTAssertEqual(first.stdoutText, "first\n")
+            let deadline = Date().addingTimeInterval(10)
+            while !FileManager.default.fileExists(atPath: "\(folder)/a"), Date() < deadline {
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(folder)/a"), "a command sent ahead runs before it is asked for")
+            let a = try await runner.run(touchA, then: [fail, touchC])
+            XCTAssertEqual(a.exitCode, 0)
+            XCTAssertEqual(a.stdoutText, "a-out\n")
+            let failed = try await runner.run(fail, then: [touchC])
+            XCTAssertEqual(failed.exitCode, 3)
+            XCTAssertEqual(failed.stderrText, "b-err\n")
+            XCTAssertEqual(failed.stdoutText, "")
+            // The caller stops after the failure; its next request is served after the skipped
+            // command's answer is dropped, and the skipped command never ran.
+            let after = try await runner.run(RemoteCommand("ls \(folder)"))
+            XCTAssertEqual(after.stdoutText, "a\n")
+            XCTAssertEqual(after.exitCode, 0)
+        }
+    }
 }

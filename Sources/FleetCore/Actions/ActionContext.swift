@@ -16,6 +16,9 @@ public struct ActionContext: Sendable {
     public var timeout: Double?
     /// Local root for `fetch` when the task's `dest` renders empty (default `<playbook dir>/fetched`).
     public var fetchDirectory: String
+    /// Commands the host will run after this action's command if it exits 0, which the
+    /// connection may send ahead (see `RunContext.commandsAhead`). Only `shell`/`command` use it.
+    public var following: [RemoteCommand] = []
 
     public init(host: Host, connection: HostConnection, scope: VariableScope, playbookDirectory: String,
                 become: Bool = false, timeout: Double? = nil, fetchDirectory: String? = nil) {

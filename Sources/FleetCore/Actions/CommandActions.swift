@@ -17,7 +17,7 @@ enum CommandActions {
 
     /// Runs `text`; it counts as changed because it ran (`changed_when` narrows that down).
     static func run(_ text: String, context: ActionContext) async throws -> ActionOutcome {
-        let result = try await context.connection.run(context.remote(text))
+        let result = try await context.connection.run(context.remote(text), then: context.following)
         return ActionOutcome(result: result, changed: true, summary: text)
     }
 }

@@ -63,10 +63,11 @@ public struct PlaybookRun: Sendable {
                                   logDirectory: context.logs.directory.path, inventory: inventory.path)))
         // Every host of the run connects now, in the background: a later play's hosts would
         // otherwise start their handshakes only when that play begins (measured: a quarter of a
-        // short playbook's time at 40 ms round trips). The tasks reuse these sessions.
+        // short playbook's time at 40 ms round trips), and gets ready to run commands (the task
+        // runner starts). The tasks reuse these sessions.
         let transport = self.transport
         let warmUp = Task { _ = await boundedParallelMap(plan.hosts, limit: options.forks) { host in
-            _ = try? await transport.connection(to: host)
+            await (try? await transport.connection(to: host))?.prepare()
         } }
         defer { warmUp.cancel() }
         var maxFailExceeded = false

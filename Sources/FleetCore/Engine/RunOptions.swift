@@ -17,9 +17,12 @@ public struct RunOptions: Sendable {
     public var startAtTask: String?
     /// `--retry-failed`: only the hosts that failed or were unreachable last time.
     public var retryFailed: Bool
+    /// Send a host's next plain commands behind the running one (see `TaskPipelining`);
+    /// `--no-pipelining` turns it off.
+    public var pipelining: Bool
 
     public init(limit: String? = nil, serial: [BatchSize]? = nil, forks: Int = 50, extraVars: [String: VariableValue] = [:],
-                checkMode: Bool = false, startAtTask: String? = nil, retryFailed: Bool = false) {
+                checkMode: Bool = false, startAtTask: String? = nil, retryFailed: Bool = false, pipelining: Bool = true) {
         self.limit = limit
         self.serial = serial
         self.forks = forks
@@ -27,6 +30,7 @@ public struct RunOptions: Sendable {
         self.checkMode = checkMode
         self.startAtTask = startAtTask
         self.retryFailed = retryFailed
+        self.pipelining = pipelining
     }
 }
 

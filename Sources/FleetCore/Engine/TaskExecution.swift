@@ -42,7 +42,7 @@ extension RunContext {
             return finished(Self.isUnreachable(error) ? .unreachable : .failed, Self.describe(error))
         }
         let play = plan.play(key)
-        let context = ActionContext(
+        var context = ActionContext(
             host: host, connection: connection, scope: scope, playbookDirectory: playbookDirectory,
             become: task.become ?? (play.become || host.become), timeout: task.timeout, fetchDirectory: playbookDirectory)
         do {
@@ -59,6 +59,7 @@ extension RunContext {
                 let changes = try task.changedWhen.flatMap { $0.referencedPaths.isEmpty ? try $0.isTrue(in: scope) : nil } ?? true
                 return finished(report.commands.isEmpty || !changes ? .ok : .changed, condition)
             }
+            context.following = await commandsAhead(of: key, on: host)
             return try await runAction(task, context: context, scope: scope, report: report)
         } catch {
             return finished(Self.isUnreachable(error) ? .unreachable : .failed, Self.describe(error))

@@ -11,10 +11,26 @@ public protocol Transport: Sendable {
 /// One host's connection, able to run commands and move files.
 public protocol HostConnection: Sendable {
     func run(_ command: RemoteCommand) async throws -> RemoteResult
+    /// Runs `command`, knowing that `following` come next, in order, each only if the one
+    /// before it exits 0. A connection may send them to the host now so that they run back
+    /// to back (one round trip for the lot instead of one each); the caller then asks for
+    /// each with `run` as usual and must ask for nothing else in between.
+    func run(_ command: RemoteCommand, then following: [RemoteCommand]) async throws -> RemoteResult
+    /// Gets ready to run commands (e.g. starts a helper on the host), so that the first
+    /// task does not wait for it.
+    func prepare() async
     /// Writes `bytes` to `path` atomically with `mode`.
     func upload(_ bytes: [UInt8], to path: String, mode: Int) async throws
     /// Reads the whole file at `path`.
     func download(_ path: String) async throws -> [UInt8]
+}
+
+extension HostConnection {
+    public func run(_ command: RemoteCommand, then following: [RemoteCommand]) async throws -> RemoteResult {
+        try await run(command)
+    }
+
+    public func prepare() async {}
 }
 
 /// A command to run on a host.

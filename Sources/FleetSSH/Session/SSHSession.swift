@@ -21,7 +21,9 @@ public final class SSHSession: @unchecked Sendable {
     /// The operation whose half-sent packet blocks every other send (libssh2 keeps one
     /// outbound buffer per session and answers anything else with BAD_USE).
     private var outboundOwner: SessionOperation?
-    private var failure: SSHError?
+    private var failure: SSHError? {
+        didSet { endLock.withLock { endReason = failure } }
+    }
     private let readSource: DispatchSourceRead
     private let writeSource: DispatchSourceWrite
     private var writeArmed = false
@@ -37,6 +39,13 @@ public final class SSHSession: @unchecked Sendable {
     private var lastInbound: DispatchTime = .now()
     private var lastKeepaliveSent: DispatchTime = .now()
     private var closed = false
+
+    /// A copy of `failure` that any thread can read at once. Asking `queue` instead
+    /// (`queue.sync`) from a Swift task blocks a thread of the small shared pool that also
+    /// runs `queue`; with every pool thread so blocked nothing runs until Dispatch adds
+    /// threads, which it does only after a while (stalls of 0.2 s were measured per run).
+    private let endLock = NSLock()
+    private nonisolated(unsafe) var endReason: SSHError?
 
     let sftpState = SFTPState()
     let sftpLock = AsyncLock()
@@ -257,12 +266,12 @@ public final class SSHSession: @unchecked Sendable {
 
     /// Whether the session can still run commands.
     public var isAlive: Bool {
-        queue.sync { failure == nil && !closed }
+        endLock.withLock { endReason == nil }
     }
 
     /// The reason the session died, if it did.
     public var deathReason: SSHError? {
-        queue.sync { failure }
+        endLock.withLock { endReason }
     }
 
     /// Ends the session politely (SSH disconnect) and releases everything.
@@ -288,6 +297,11 @@ public final class SSHSession: @unchecked Sendable {
             // One attempt: a full send buffer must not hold up shutdown.
             _ = clibssh2_session_disconnect(raw, "fleet done")
         }
+        // Nothing more is wanted from the peer. Without this, freeing a session with open
+        // channels waits (blocking, up to a second) for the peer to confirm each channel's
+        // close: a round trip per host on a thread of the shared pool, which made closing
+        // 20 sessions at 40 ms round trips take 0.4 s. Data already queued is still sent.
+        _ = shutdown(socket, Int32(SHUT_RDWR))
         SSHSession.free(raw)
         timer.cancel()
         if !readArmed { readSource.resume() }

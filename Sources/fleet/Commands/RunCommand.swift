@@ -37,6 +37,10 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("retry-failed"), help: "Only the hosts that failed or were unreachable in the last run of this playbook.")
     var retryFailed = false
 
+    @Flag(name: .customLong("no-pipelining"),
+          help: "Wait for each task's answer before sending a host its next command (by default plain commands of a free play are sent ahead).")
+    var noPipelining = false
+
     @Option(name: [.customShort("e"), .customLong("extra-vars")],
             help: "A variable as key=value (highest precedence); a value starting with { or [ is read as JSON.")
     var extraVars: [String] = []
@@ -111,7 +115,8 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
         return RunOptions(limit: limit, serial: serial.flatMap(Self.batchSizes), forks: connection.forks, extraVars: variables,
-                          checkMode: check, startAtTask: startAtTask, retryFailed: retryFailed)
+                          checkMode: check, startAtTask: startAtTask, retryFailed: retryFailed,
+                          pipelining: !noPipelining)
     }
 
     /// `3`, `30%`, `1,50%`.

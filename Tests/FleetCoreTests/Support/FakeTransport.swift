@@ -13,9 +13,10 @@ final class FakeTransport: Transport, @unchecked Sendable {
         var ended: Date
     }
 
-    private let lock = NSLock()
+    fileprivate let lock = NSLock()
     private var records: [Record] = []
     private var connections: [String: Int] = [:]
+    fileprivate var offers: [(host: String, command: String, following: [String])] = []
     let unreachable: Set<String>
 
     init(unreachable: Set<String> = []) {
@@ -26,6 +27,10 @@ final class FakeTransport: Transport, @unchecked Sendable {
     var commands: [Record] { lock.withLock { records } }
 
     func commands(on host: String) -> [String] { commands.filter { $0.host == host }.map(\.command) }
+
+    /// For each command, in the order they were asked for, the commands the scheduler said
+    /// would follow it (`run(_:then:)`). This transport runs them only when asked.
+    var offeredAhead: [(host: String, command: String, following: [String])] { lock.withLock { offers } }
 
     /// How many times each host was connected to (the transport contract: once per run).
     var connectionCounts: [String: Int] { lock.withLock { connections } }
@@ -47,6 +52,11 @@ final class FakeTransport: Transport, @unchecked Sendable {
     private struct Connection: HostConnection {
         let host: String
         let transport: FakeTransport
+
+        func run(_ command: RemoteCommand, then following: [RemoteCommand]) async throws -> RemoteResult {
+            transport.lock.withLock { transport.offers.append((host, command.command, following.map(\.command))) }
+            return try await run(command)
+        }
 
         func run(_ command: RemoteCommand) async throws -> RemoteResult {
             let started = Date()

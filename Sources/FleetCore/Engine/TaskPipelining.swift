@@ -1,0 +1,101 @@
+/// Sending a host's next commands ahead of their turn.
+///
+/// In a `free` play each host runs its tasks in order without waiting for the others, so a
+/// host whose task's command exits 0 goes on with its next task. When the next tasks are
+/// plain commands whose text is known already, the connection can send them right behind
+/// the current one: the host runs them back to back and the run spends one round trip on
+/// the lot instead of one per task. Each task keeps its own exit code, output, timeout and
+/// closed stdin, and its result is judged and published in order as before.
+///
+/// That is only sound when the exit code alone decides whether the host goes on, and when
+/// nothing a task reads can change before its turn. So a chain continues after a task only
+/// if it has no `failed_when`, `ignore_errors`, `until`/`retries`, `capture` or `run_once`,
+/// and takes in a following task only if it is `shell`/`command` without guards or
+/// `run_once`, its `when` holds now, and none of its templates reads a value that any task
+/// of the playbook registers or captures on this host, another host's values or `result`.
+/// Plays with `strategy: linear`, check mode, and plays with more hosts than `--forks`
+/// (hosts wait for a slot between tasks there) are never pipelined.
+extension RunContext {
+    /// At most this many tasks are sent ahead of the one running.
+    static let pipelineDepth = 16
+
+    /// The commands of the tasks after `key` that `host` will run next, in order, each only
+    /// if the command before it exits 0; empty when nothing may be sent ahead.
+    func commandsAhead(of key: TaskKey, on host: Host) async -> [RemoteCommand] {
+        let play = plan.play(key)
+        guard options.pipelining, !options.checkMode, play.strategy == .free,
+              Self.exitCodeDecides(plan.task(key)), fitsInForks(play: key.play) else { return [] }
+        let connection: any HostConnection
+        do {
+            connection = try await transport.connection(to: host)
+        } catch {
+            return []
+        }
+        var commands: [RemoteCommand] = []
+        var index = key.task + 1
+        while index < play.tasks.count, commands.count < Self.pipelineDepth {
+            let next = TaskKey(play: key.play, task: index)
+            guard let command = await knownCommand(next, on: host, connection: connection) else { break }
+            commands.append(command)
+            guard Self.exitCodeDecides(plan.task(next)) else { break }
+            index += 1
+        }
+        return commands
+    }
+
+    /// Whether the host goes on after `task` exactly when its command exits 0.
+    static func exitCodeDecides(_ task: PlayTask) -> Bool {
+        switch task.action {
+        case .shell, .command: break
+        default: return false
+        }
+        return task.failedWhen == nil && !task.ignoreErrors && task.until == nil && task.retries == 0
+            && task.capture == nil && !task.runOnce
+    }
+
+    /// Every host of the play's largest batch holds a fork slot at once, so no host waits
+    /// for one between tasks (a host running ahead would take more than its share).
+    private func fitsInForks(play index: Int) -> Bool {
+        guard let planned = plan.plays.first(where: { $0.index == index }) else { return false }
+        return (planned.batches.map(\.count).max() ?? 0) <= options.forks
+    }
+
+    /// The command task `key` will send on `host`, if it can be known now: see the type's
+    /// comment for the conditions.
+    private func knownCommand(_ key: TaskKey, on host: Host, connection: any HostConnection) async -> RemoteCommand? {
+        let task = plan.task(key)
+        guard task.creates == nil, task.removes == nil, task.unless == nil, !task.runOnce else { return nil }
+        var paths: [VariablePath] = task.when?.referencedPaths ?? []
+        switch task.action {
+        case .shell(let text): paths += text.referencedPaths
+        case .command(let words): paths += words.flatMap(\.referencedPaths)
+        default: return nil
+        }
+        guard paths.allSatisfy({ readsOnlySettledValues($0, host: host, reader: key) }) else { return nil }
+        let scope = await self.scope(for: host, key: key)
+        let play = plan.play(key)
+        let context = ActionContext(host: host, connection: connection, scope: scope, playbookDirectory: playbookDirectory,
+                                    become: task.become ?? (play.become || host.become), timeout: task.timeout)
+        do {
+            if let when = task.when, !(try when.isTrue(in: scope)) { return nil }
+            switch task.action {
+            case .shell(let text): return context.remote(try CommandActions.shellText(text, in: scope))
+            case .command(let words): return context.remote(try CommandActions.commandText(words, in: scope))
+            default: return nil
+            }
+        } catch {
+            return nil // the task reports it in its turn
+        }
+    }
+
+    /// Whether `path` reads something that cannot change before `reader` runs on `host`:
+    /// not another host's values, not `result`, and nothing a task registers or captures here.
+    private func readsOnlySettledValues(_ path: VariablePath, host: Host, reader: TaskKey) -> Bool {
+        switch path.root {
+        case "hosts", "groups": return false
+        case "result": return false
+        default: return plan.producerInPlaybook(host: host.name, name: path.root, before: reader) == nil
+                     && plan.producerInRun(host: host.name, name: path.root, before: reader) == nil
+        }
+    }
+}
