@@ -84,14 +84,20 @@ public final class SSHSession: @unchecked Sendable {
         timer.resume()
     }
 
-    /// Starts client keepalives once the session is logged in.
+    /// Starts client keepalives once the session is logged in; the first is sent one interval
+    /// later, not at once.
+    ///
+    /// A keepalive right after login costs a whole delayed-ACK timeout (about 40 ms) on the
+    /// first command: sshd answers it, then cannot send its answer to the channel open, a second
+    /// small packet, until that reply is acknowledged (Nagle; sshd leaves it on outside
+    /// interactive sessions), and the client acknowledges only after its delayed-ACK timer.
     func startKeepalive() {
         queue.async { [self] in
             guard configuredKeepalive > 0, failure == nil else { return }
             libssh2_keepalive_config(raw, 1, UInt32(configuredKeepalive))
             keepaliveInterval = configuredKeepalive
             lastInbound = .now()
-            nextKeepalive = .now()
+            nextKeepalive = .now() + Double(configuredKeepalive)
             pump()
         }
     }
