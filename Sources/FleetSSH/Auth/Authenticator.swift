@@ -9,26 +9,32 @@ struct Authenticator {
     /// The inventory's key for this host, tried before the default ones.
     let identityFiles: [String]
 
+    /// Each libssh2 login call is a round trip or two to the server, so nothing is asked that
+    /// the login does not need: with a key (or an agent) at hand the key is offered at once,
+    /// and the server's list of methods (the "none" request) is fetched only when no key
+    /// logged in and a password is the next thing to try, or to name the methods in the error.
     func authenticate(_ session: SSHSession) async throws {
         let user = target.user
-        let methods: [String] = try await session.call("authentication", timeout: options.loginTimeout) { raw in
-            let list = user.withCString { libssh2_userauth_list(raw, $0, UInt32(strlen($0))) }
-            if let list { return String(cString: list).split(separator: ",").map(String.init) }
-            if libssh2_userauth_authenticated(raw) == 1 { return [] }
-            return try SSHSession.check(Optional<UnsafeMutablePointer<CChar>>.none, raw, "authentication").map { _ in [] }
+        let useAgent = options.useAgent && ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"] != nil
+        let keyPaths = identityFiles.filter { FileManager.default.fileExists(atPath: $0) }
+        var methods: [String]?
+        if !useAgent && keyPaths.isEmpty {
+            let offered = try await serverMethods(session)
+            if offered.isEmpty { return }  // the "none" method was accepted
+            methods = offered
         }
-        if methods.isEmpty { return }  // the "none" method was accepted
-        var tried: [String] = []
+        // What the key attempts tried, kept apart: a server that turns out not to offer
+        // publickey at all was not refused those keys, so they are not named.
+        var triedKeys: [String] = []
         var refusedRSAKey: String?
 
-        if methods.contains("publickey") {
-            if options.useAgent, ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"] != nil,
-               try await tryAgent(session, tried: &tried) {
+        if methods?.contains("publickey") ?? true {
+            if useAgent, try await tryAgent(session, tried: &triedKeys) {
                 return
             }
-            for path in identityFiles where FileManager.default.fileExists(atPath: path) {
+            for path in keyPaths {
                 guard let key = PrivateKeyFile(path: path) else {
-                    tried.append("key \(path) (unreadable)")
+                    triedKeys.append("key \(path) (unreadable)")
                     continue
                 }
                 let passphrase = key.encrypted ? try options.credentials.passphrase(for: path) : nil
@@ -41,18 +47,31 @@ struct Authenticator {
                 }
                 if rc == 0 { return }
                 if rc == LIBSSH2_ERROR_FILE {
-                    tried.append(key.encrypted ? "key \(path) (wrong passphrase?)" : "key \(path) (unusable file)")
+                    triedKeys.append(key.encrypted ? "key \(path) (wrong passphrase?)" : "key \(path) (unusable file)")
                 } else {
-                    tried.append("key \(path)")
+                    triedKeys.append("key \(path)")
                     if key.algorithm == .rsa && !LibSSH2.signsRSAWithSHA2 { refusedRSAKey = path }
                 }
             }
         }
+        let serverOffers: [String]
+        if let methods {
+            serverOffers = methods
+        } else {
+            serverOffers = try await serverMethods(session)
+            if serverOffers.isEmpty { return }
+        }
+        var tried: [String] = []
+        if serverOffers.contains("publickey") {
+            tried = triedKeys
+        } else {
+            refusedRSAKey = nil
+        }
 
-        let wantsPassword = methods.contains("password") || methods.contains("keyboard-interactive")
+        let wantsPassword = serverOffers.contains("password") || serverOffers.contains("keyboard-interactive")
         if wantsPassword, let password = options.credentials.password(user: user, host: target.displayName) {
-            if methods.contains("password"), try await passwordLogin(session, password) { return }
-            if methods.contains("keyboard-interactive"), try await keyboardInteractive(session, password) { return }
+            if serverOffers.contains("password"), try await passwordLogin(session, password) { return }
+            if serverOffers.contains("keyboard-interactive"), try await keyboardInteractive(session, password) { return }
             tried.append("password")
         }
 
@@ -60,7 +79,20 @@ struct Authenticator {
             throw SSHError.rsaKeyRefused(user: user, host: target.displayName, keyPath: refusedRSAKey,
                                          libssh2Version: LibSSH2.version)
         }
-        throw SSHError.authenticationFailed(user: user, host: target.displayName, tried: tried, serverMethods: methods)
+        throw SSHError.authenticationFailed(user: user, host: target.displayName, tried: tried,
+                                            serverMethods: serverOffers)
+    }
+
+    /// The methods the server accepts, from a "none" login request (one round trip); empty
+    /// when that request itself logged in.
+    private func serverMethods(_ session: SSHSession) async throws -> [String] {
+        let user = target.user
+        return try await session.call("authentication", timeout: options.loginTimeout) { raw in
+            let list = user.withCString { libssh2_userauth_list(raw, $0, UInt32(strlen($0))) }
+            if let list { return String(cString: list).split(separator: ",").map(String.init) }
+            if libssh2_userauth_authenticated(raw) == 1 { return [] }
+            return try SSHSession.check(Optional<UnsafeMutablePointer<CChar>>.none, raw, "authentication").map { _ in [] }
+        }
     }
 
     private func passwordLogin(_ session: SSHSession, _ password: String) async throws -> Bool {

@@ -10,7 +10,11 @@ extension SSHSession {
         to target: SSHTarget, options: SSHOptions = SSHOptions(), identityFiles: [String] = []
     ) async throws -> SSHSession {
         LibSSH2.initialise()
-        let fd = try await Connector.connect(to: target, timeout: options.connectTimeout)
+        // known_hosts is read while the TCP connect is in flight rather than after it.
+        async let connected = Connector.connect(to: target, timeout: options.connectTimeout)
+        let verifier = HostKeyVerifier(policy: options.hostKeyPolicy, files: options.knownHostsFiles)
+        let preference = verifier.preference(for: target)
+        let fd = try await connected
         let session: SSHSession
         do {
             session = try SSHSession(target: target, socket: fd, keepaliveInterval: options.keepaliveInterval)
@@ -19,15 +23,12 @@ extension SSHSession {
             throw error
         }
         do {
-            let verifier = HostKeyVerifier(policy: options.hostKeyPolicy, files: options.knownHostsFiles)
-            let preference = verifier.preference(for: target)
-            if let preference {
-                let _: Void = try await session.call("handshake") { raw in
-                    libssh2_session_method_pref(raw, LIBSSH2_METHOD_HOSTKEY, preference)
-                    return ()
-                }
-            }
+            var preferenceSet = preference == nil
             let _: Void = try await session.call("handshake", timeout: options.loginTimeout) { raw in
+                if !preferenceSet, let preference {
+                    libssh2_session_method_pref(raw, LIBSSH2_METHOD_HOSTKEY, preference)
+                    preferenceSet = true
+                }
                 let rc = libssh2_session_handshake(raw, fd)
                 if rc == LIBSSH2_ERROR_EAGAIN { return nil }
                 if rc < 0 {

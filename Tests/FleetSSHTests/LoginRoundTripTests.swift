@@ -1,0 +1,127 @@
+import FleetLab
+import Foundation
+import XCTest
+@testable import FleetSSH
+
+/// Logging in asks the server nothing it does not need: every request below is a round trip
+/// per host, which at 40 ms of network latency is what `fleet exec` mostly waits for.
+///
+/// An sshd of its own logs every login request (LogLevel DEBUG) so the test counts requests,
+/// not milliseconds.
+final class LoginRoundTripTests: XCTestCase {
+    /// A key that works is offered at once: no "none" request for the server's method list first,
+    /// and exactly the two publickey requests libssh2 makes (the query, then the signature).
+    func testAWorkingKeyLogsInWithoutAskingForTheMethodList() async throws {
+        let lab = try LabSupport.lab()
+        let server = try LoggingSSHD(lab: lab)
+        defer { server.stop() }
+        let session = try await server.connect(options: LabSupport.options(lab))
+        let result = try await session.run("true")
+        XCTAssertEqual(result.status.code, 0)
+        await session.close()
+
+        let log = try server.log()
+        XCTAssertEqual(server.userauthRequests(in: log, method: "none"), 0, log)
+        XCTAssertEqual(server.userauthRequests(in: log, method: "publickey"), 2, log)
+    }
+
+    /// No keepalive goes out right after login: sshd's answer to it would hold back its answer
+    /// to the first channel open for a delayed-ACK timeout (Nagle on sshd's side).
+    func testNoKeepaliveIsSentBeforeTheFirstCommand() async throws {
+        let lab = try LabSupport.lab()
+        let server = try LoggingSSHD(lab: lab)
+        defer { server.stop() }
+        var options = LabSupport.options(lab)
+        options.keepaliveInterval = 15
+        let session = try await server.connect(options: options)
+        _ = try await session.run("true")
+        await session.close()
+
+        let log = try server.log()
+        XCTAssertTrue(log.contains("req exec"), "the log must show the command, or it says nothing:\n\(log)")
+        XCTAssertFalse(log.contains("keepalive@libssh2.org"), log)
+    }
+
+    /// When no key logs in, the server's methods are still fetched and named in the error.
+    func testARefusedKeyStillNamesTheServersMethods() async throws {
+        let lab = try LabSupport.lab()
+        let server = try LoggingSSHD(lab: lab)
+        defer { server.stop() }
+        let folder = try LabSupport.temporaryDirectory()
+        try LabSupport.shell("ssh-keygen -q -t ed25519 -N '' -f \(folder.path)/stranger")
+        var options = LabSupport.options(lab)
+        options.identityFiles = [folder.path + "/stranger"]
+        do {
+            _ = try await server.connect(options: options)
+            XCTFail("an unauthorised key must not log in")
+        } catch SSHError.authenticationFailed(_, _, let tried, let methods) {
+            XCTAssertEqual(tried, ["key \(folder.path)/stranger"])
+            XCTAssertEqual(Set(methods), ["publickey"])
+        }
+        let log = try server.log()
+        XCTAssertEqual(server.userauthRequests(in: log, method: "none"), 1, log)
+    }
+}
+
+/// A throwaway sshd on loopback for the lab's key user, logging at DEBUG to a file. Only
+/// publickey is enabled, so a refused key leaves a known method list.
+private struct LoggingSSHD {
+    let folder: URL
+    let port: Int
+    let user: String
+
+    init(lab: Lab) throws {
+        folder = try LabSupport.temporaryDirectory()
+        port = Int.random(in: 30000...40000)
+        user = lab.user
+        let authorized = lab.directory.appendingPathComponent("authorized_keys").path
+        try LabSupport.shell("ssh-keygen -q -t ed25519 -N '' -f \(folder.path)/host_key")
+        try """
+            ListenAddress 127.0.0.1:\(port)
+            HostKey \(folder.path)/host_key
+            PidFile \(folder.path)/sshd.pid
+            AuthorizedKeysFile none
+            AuthorizedKeysCommand /bin/cat \(authorized)
+            AuthorizedKeysCommandUser root
+            StrictModes no
+            UsePAM no
+            PubkeyAuthentication yes
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            AllowUsers \(user)
+            LogLevel DEBUG
+            UseDNS no
+            """.write(toFile: folder.path + "/sshd_config", atomically: true, encoding: .utf8)
+        try LabSupport.shell("mkdir -p /run/sshd; /usr/sbin/sshd -f \(folder.path)/sshd_config -E \(folder.path)/log")
+        let key = try String(contentsOfFile: folder.path + "/host_key.pub", encoding: .utf8)
+            .split(separator: " ").prefix(2).joined(separator: " ")
+        try "[127.0.0.1]:\(port) \(key)\n".write(toFile: folder.path + "/known_hosts", atomically: true, encoding: .utf8)
+    }
+
+    func connect(options: SSHOptions) async throws -> SSHSession {
+        var options = options
+        options.knownHostsFiles = [folder.path + "/known_hosts"]
+        let target = SSHTarget(address: "127.0.0.1", port: port, user: user)
+        for _ in 0..<20 {  // sshd daemonises and may need a moment to listen
+            do {
+                return try await SSHSession.connect(to: target, options: options)
+            } catch SSHError.connectFailed {
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
+        }
+        return try await SSHSession.connect(to: target, options: options)
+    }
+
+    func log() throws -> String {
+        try String(contentsOfFile: folder.path + "/log", encoding: .utf8)
+    }
+
+    /// How many login requests with `method` the server received.
+    func userauthRequests(in log: String, method: String) -> Int {
+        log.split(whereSeparator: \.isNewline).filter { $0.contains("userauth-request for user") && $0.contains("method \(method) [preauth]") }.count
+    }
+
+    func stop() {
+        _ = try? LabSupport.shell("kill $(cat \(folder.path)/sshd.pid)")
+    }
+}
