@@ -59,7 +59,7 @@ extension RunContext {
                 let changes = try task.changedWhen.flatMap { $0.referencedPaths.isEmpty ? try $0.isTrue(in: scope) : nil } ?? true
                 return finished(report.commands.isEmpty || !changes ? .ok : .changed, condition)
             }
-            context.following = await commandsAhead(of: key, on: host)
+            context.following = await commandsAhead(of: key, on: host, connection: connection)
             return try await runAction(task, context: context, scope: scope, report: report)
         } catch {
             return finished(Self.isUnreachable(error) ? .unreachable : .failed, Self.describe(error))

@@ -21,16 +21,10 @@ extension RunContext {
 
     /// The commands of the tasks after `key` that `host` will run next, in order, each only
     /// if the command before it exits 0; empty when nothing may be sent ahead.
-    func commandsAhead(of key: TaskKey, on host: Host) async -> [RemoteCommand] {
+    func commandsAhead(of key: TaskKey, on host: Host, connection: any HostConnection) async -> [RemoteCommand] {
         let play = plan.play(key)
         guard options.pipelining, !options.checkMode, play.strategy == .free,
               Self.exitCodeDecides(plan.task(key)), fitsInForks(play: key.play) else { return [] }
-        let connection: any HostConnection
-        do {
-            connection = try await transport.connection(to: host)
-        } catch {
-            return []
-        }
         var commands: [RemoteCommand] = []
         var index = key.task + 1
         while index < play.tasks.count, commands.count < Self.pipelineDepth {
