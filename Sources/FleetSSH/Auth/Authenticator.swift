@@ -6,8 +6,8 @@ import Foundation
 struct Authenticator {
     let target: SSHTarget
     let options: SSHOptions
-    /// The inventory's key for this host, tried before the default ones.
-    let identityFiles: [String]
+    /// The key files to offer, in order (the inventory's key first), read before login.
+    let keys: [IdentityKey]
 
     /// Each libssh2 login call is a round trip or two to the server, so nothing is asked that
     /// the login does not need: with a key (or an agent) at hand the key is offered at once,
@@ -16,9 +16,8 @@ struct Authenticator {
     func authenticate(_ session: SSHSession) async throws {
         let user = target.user
         let useAgent = options.useAgent && ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"] != nil
-        let keyPaths = identityFiles.filter { FileManager.default.fileExists(atPath: $0) }
         var methods: [String]?
-        if !useAgent && keyPaths.isEmpty {
+        if !useAgent && keys.isEmpty {
             let offered = try await serverMethods(session)
             if offered.isEmpty { return }  // the "none" method was accepted
             methods = offered
@@ -32,8 +31,9 @@ struct Authenticator {
             if useAgent, try await tryAgent(session, tried: &triedKeys) {
                 return
             }
-            for path in keyPaths {
-                guard let key = PrivateKeyFile(path: path) else {
+            for candidate in keys {
+                let path = candidate.path
+                guard let key = candidate.file else {
                     triedKeys.append("key \(path) (unreadable)")
                     continue
                 }

@@ -10,10 +10,13 @@ extension SSHSession {
         to target: SSHTarget, options: SSHOptions = SSHOptions(), identityFiles: [String] = []
     ) async throws -> SSHSession {
         LibSSH2.initialise()
-        // known_hosts is read while the TCP connect is in flight rather than after it.
+        // known_hosts and the key files are read while the TCP connect is in flight.
         async let connected = Connector.connect(to: target, timeout: options.connectTimeout)
         let verifier = HostKeyVerifier(policy: options.hostKeyPolicy, files: options.knownHostsFiles)
         let preference = verifier.preference(for: target)
+        var keyPaths = identityFiles
+        for key in options.identityFiles where !keyPaths.contains(key) { keyPaths.append(key) }
+        let keys = IdentityKey.inspect(keyPaths)
         let fd = try await connected
         let session: SSHSession
         do {
@@ -37,9 +40,7 @@ extension SSHSession {
                 try verifier.verify(raw, target: target)
                 return ()
             }
-            var keys = identityFiles
-            for key in options.identityFiles where !keys.contains(key) { keys.append(key) }
-            try await Authenticator(target: target, options: options, identityFiles: keys).authenticate(session)
+            try await Authenticator(target: target, options: options, keys: keys).authenticate(session)
         } catch {
             await session.close()
             throw error
