@@ -2,63 +2,31 @@ import CLibSSH2
 import Foundation
 
 extension SSHSession {
-    /// libssh2 pipelines an SFTP write by splitting the buffer into 30,000-byte packets and
-    /// sending them all before waiting for acknowledgements: large buffers mean deep pipelines.
+    /// Bytes asked for per SFTP read when downloading.
     static let sftpChunk = 30_000 * 32
 
     /// Uploads a local file to `remotePath` with `mode`, atomically: the bytes go to a
     /// temporary name beside the target, which is then renamed over it, so a reader never
-    /// sees half a file and an interrupted upload leaves the old file intact.
+    /// sees half a file and an interrupted upload leaves the old file intact. The file is
+    /// read in pieces as it is sent (see `SFTPWriteOperation`), never held whole in memory.
     public func upload(from localPath: String, to remotePath: String, mode: Int = 0o644) async throws {
-        guard let file = FileHandle(forReadingAtPath: localPath) else {
-            throw SSHError.sftpFailed(operation: "upload", path: localPath, reason: "cannot read the local file")
-        }
-        defer { try? file.close() }
-        try await upload(to: remotePath, mode: mode) {
-            let data = file.readData(ofLength: SSHSession.sftpChunk)
-            return data.isEmpty ? nil : [UInt8](data)
-        }
+        try await upload(SFTPFileSource(path: localPath), to: remotePath, mode: mode)
     }
 
     /// Uploads `bytes` to `remotePath` with `mode`, atomically (see `upload(from:to:mode:)`).
     public func upload(_ bytes: [UInt8], to remotePath: String, mode: Int = 0o644) async throws {
-        var offset = 0
-        var sentEmpty = false
-        try await upload(to: remotePath, mode: mode) {
-            if offset >= bytes.count {
-                if bytes.isEmpty && !sentEmpty { sentEmpty = true }
-                return nil
-            }
-            let end = min(bytes.count, offset + SSHSession.sftpChunk)
-            defer { offset = end }
-            return Array(bytes[offset..<end])
-        }
+        try await upload(SFTPBytesSource(bytes), to: remotePath, mode: mode)
     }
 
-    private func upload(to remotePath: String, mode: Int, nextChunk: () throws -> [UInt8]?) async throws {
+    private func upload(_ source: any SFTPUploadSource, to remotePath: String, mode: Int) async throws {
+        let source = QueueConfined(value: source)
         try await sftpLock.withLock {
             let sftp = try await sftpChannel()
             let temporary = remotePath + ".fleet-\(UInt32.random(in: 0...UInt32.max))"
             let flags = UInt(LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC)
             let handle = try await openRemote(sftp, temporary, flags: flags, mode: 0o600, for: "upload")
             do {
-                while let chunk = try nextChunk() {
-                    var written = 0
-                    let boxed = QueueConfined(value: chunk)
-                    while written < chunk.count {
-                        let start = written
-                        written += try await call("SFTP write") { raw -> Int? in
-                            let rc = boxed.value.withUnsafeBufferPointer { buffer in
-                                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                                    libssh2_sftp_write(handle.value, $0 + start, buffer.count - start)
-                                }
-                            }
-                            if rc == Int(LIBSSH2_ERROR_EAGAIN) { return nil }
-                            if rc < 0 { throw self.sftpError(raw, sftp, "upload", remotePath, Int32(rc)) }
-                            return rc
-                        }
-                    }
-                }
+                try await write(source.value, to: handle, sftp, remotePath)
                 try await closeRemote(handle, sftp, remotePath)
             } catch {
                 try? await closeRemote(handle, sftp, remotePath)
@@ -73,6 +41,21 @@ extension SSHSession {
                 _ = try? await run("rm -f \(shellQuote(temporary))")
                 throw SSHError.sftpFailed(operation: "upload", path: remotePath,
                                           reason: finish.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }
+    }
+
+    /// Sends all of `source` through the open `handle`; returns once the server acknowledged it all.
+    private func write(_ source: any SFTPUploadSource, to handle: QueueConfined<OpaquePointer>,
+                       _ sftp: QueueConfined<OpaquePointer>, _ remotePath: String) async throws {
+        let source = QueueConfined(value: source)
+        let _: Int = try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                let operation = SFTPWriteOperation(handle: handle.value, source: source.value, failure: { raw, code in
+                    self.sftpError(raw, sftp, "upload", remotePath, code)
+                }, continuation: continuation)
+                operation.owner = self
+                self.add(operation)
             }
         }
     }
