@@ -10,9 +10,12 @@ import Foundation
 /// first, and one sudo command copies them next to `dest`, sets mode and owner and renames
 /// over `dest` (atomic, like the plain upload), then removes the temporary files.
 ///
+/// A local `src` file is not read into memory: its checksum is computed once per run and
+/// shared by every host, and the connection sends it from disk (`CopyPayload`).
+///
 /// Like Ansible, missing parent folders are not created: the task fails and says so.
 struct CopyAction {
-    var bytes: [UInt8]
+    var payload: CopyPayload
     var dest: String
     /// Requested mode; nil keeps an existing file's mode, 0644 for a new one.
     var mode: Int?
@@ -32,17 +35,18 @@ struct CopyAction {
         owner = try spec.owner.map { try $0.render(in: scope) }.flatMap { $0.isEmpty ? nil : $0 }
         if let src = spec.src {
             let path = try src.render(in: scope)
-            let raw = try LocalFiles.read(path, in: context.playbookDirectory, for: src)
             if renderSource {
+                let raw = try LocalFiles.read(path, in: context.playbookDirectory, for: src)
                 let location = SourceLocation(file: LocalFiles.join(context.playbookDirectory, path), line: 1, column: 1)
                 let template = try Template(parsing: String(decoding: raw, as: UTF8.self), location: location)
-                bytes = Array(try template.render(in: scope).utf8)
+                payload = .bytes(Array(try template.render(in: scope).utf8))
             } else {
-                bytes = raw
+                let file = try LocalFiles.existingFile(path, in: context.playbookDirectory, for: src)
+                payload = .file(path: file.path, size: file.size)
             }
             sourceName = path.split(separator: "/").last.map(String.init)
         } else if let content = spec.content {
-            bytes = Array(try content.render(in: scope).utf8)
+            payload = .bytes(Array(try content.render(in: scope).utf8))
             sourceName = nil
         } else {
             throw InputError("'copy' needs 'src' or 'content'", at: spec.dest.locator.base)
@@ -85,7 +89,10 @@ struct CopyAction {
             changes.content = true
             changes.owner = owner != nil
         case .file(let checksum, let existingMode, let existingOwner):
-            changes.content = checksum != SHA256.hex(bytes)
+            guard let local = payload.checksum() else {
+                return .failure(CopyFailure("cannot read local file for \(target)"))
+            }
+            changes.content = checksum != local
             finalMode = mode ?? existingMode
             changes.mode = finalMode != existingMode
             changes.owner = owner.map { !Self.owner($0, matches: existingOwner) } ?? false
@@ -99,7 +106,7 @@ struct CopyAction {
         case .failure(let failure): return .failed(failure.reason)
         case .success(let decided): decision = decided
         }
-        let size = LocalFiles.sizeText(bytes.count)
+        let size = LocalFiles.sizeText(payload.size)
         guard decision.changes.any else {
             return .succeeded("\(size) at \(decision.target) (ok)", changed: false)
         }
@@ -118,7 +125,7 @@ struct CopyAction {
 
     /// The check-mode line: what would be copied and whether that changes anything.
     func plan(context: ActionContext) async throws -> String {
-        let line = "would copy \(bytes.count) bytes to "
+        let line = "would copy \(payload.size) bytes to "
         switch try await decide(context: context) {
         case .failure(let failure):
             // Check mode runs no earlier task, so a folder one of them creates is missing now.
@@ -141,12 +148,12 @@ struct CopyAction {
             return try await context.connection.run(context.remote(steps.joined(separator: " && ")))
         }
         if !context.become {
-            try await context.connection.upload(bytes, to: target, mode: decision.finalMode)
+            try await payload.upload(to: target, mode: decision.finalMode, on: context.connection)
             guard let owner, decision.changes.owner else { return nil }
             return try await context.connection.run(context.remote("chown \(ShellQuoting.quote(owner)) -- \(ShellQuoting.quote(target))"))
         }
         let staged = "/tmp/.fleet-upload-" + RemoteNames.random()
-        try await context.connection.upload(bytes, to: staged, mode: 0o600)
+        try await payload.upload(to: staged, mode: 0o600, on: context.connection)
         var keptOwner: String?
         if case .file(_, _, let existing) = decision.state { keptOwner = existing }
         let command = Self.installCommand(staged: staged, target: target, mode: modeText, owner: owner ?? keptOwner)

@@ -13,20 +13,29 @@ enum LocalFiles {
     /// The bytes of the local file a task names, relative to the playbook.
     /// - Throws: `InputError` at the task's `src` when the file cannot be read.
     static func read(_ path: String, in directory: String, for template: Template) throws -> [UInt8] {
+        let full = try existingFile(path, in: directory, for: template).path
+        guard let bytes = SharedReads.shared.contents(of: full) else {
+            throw InputError("cannot read local file '\(path)'", at: template.locator.base)
+        }
+        return bytes
+    }
+
+    /// The full path and size of the local file a task names, relative to the playbook,
+    /// without reading it.
+    /// - Throws: `InputError` at the task's `src` when there is no such file or it is a folder.
+    static func existingFile(_ path: String, in directory: String, for template: Template) throws -> (path: String, size: Int) {
         let full = join(directory, path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else {
             throw InputError("local file '\(path)' does not exist", at: template.locator.base,
                              hint: "local paths are relative to the playbook's folder (\(full))")
         }
-        if !isDirectory.boolValue, let cached = SharedReads.shared.bytes(of: full) { return cached }
-        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: full) else {
+        guard !isDirectory.boolValue, access(full, R_OK) == 0,
+              let size = (try? FileManager.default.attributesOfItem(atPath: full))?[.size] as? Int else {
             throw InputError("cannot read local file '\(path)'\(isDirectory.boolValue ? ": it is a folder" : "")",
                              at: template.locator.base)
         }
-        let bytes = [UInt8](data)
-        SharedReads.shared.keep(bytes, of: full)
-        return bytes
+        return (full, size)
     }
 
     /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
@@ -66,9 +75,10 @@ enum LocalFiles {
     }
 }
 
-/// The last few local files read, shared by every host of a task: copying a 100 MB file to 20
-/// hosts holds it once (arrays share their storage) instead of 20 times. An entry is valid while
-/// the file keeps its size and modification time.
+/// The last few local files read whole, shared by every host of a task: a template or script
+/// read for 20 hosts is held once (arrays share their storage) instead of 20 times. An entry is
+/// valid while the file keeps its size and modification time. (`copy` of a local file streams
+/// it from disk instead, when the connection can.)
 final class SharedReads: @unchecked Sendable {
     static let shared = SharedReads()
     private let lock = NSLock()
@@ -82,6 +92,15 @@ final class SharedReads: @unchecked Sendable {
         return entries.first { $0.path == path && $0.version == version }?.bytes
     }
 
+    /// The file's bytes, from the cache or read now and kept; nil when it cannot be read.
+    func contents(of path: String) -> [UInt8]? {
+        if let cached = bytes(of: path) { return cached }
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let bytes = [UInt8](data)
+        keep(bytes, of: path)
+        return bytes
+    }
+
     func keep(_ bytes: [UInt8], of path: String) {
         let version = Self.version(of: path)
         lock.lock()
@@ -91,7 +110,8 @@ final class SharedReads: @unchecked Sendable {
         if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
     }
 
-    private static func version(of path: String) -> String {
+    /// Size and modification time: what tells one version of a file from the next.
+    static func version(of path: String) -> String {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         let size = (attributes?[.size] as? Int) ?? -1
         let time = ((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970) ?? 0

@@ -34,8 +34,8 @@ enum SHA256 {
     }
 
     /// One 64-byte block of FIPS 180-4's compression function.
-    private static func compress(_ state: inout [UInt32], _ words: inout [UInt32],
-                                 _ message: UnsafeBufferPointer<UInt8>, at blockStart: Int) {
+    static func compress(_ state: inout [UInt32], _ words: inout [UInt32],
+                         _ message: UnsafeBufferPointer<UInt8>, at blockStart: Int) {
         for index in 0..<16 {
             let offset = blockStart + index * 4
             words[index] = UInt32(message[offset]) << 24 | UInt32(message[offset + 1]) << 16
