@@ -51,7 +51,8 @@ struct RunContext: Sendable {
         let stderr = secrets.redact(report.stderr)
         let ran = report.status != .skipped && report.status != .unreachable && report.commands.isEmpty
             && (report.rc != nil || !stdout.isEmpty || !stderr.isEmpty)
-        let logPath = ran ? logs.write(host: host.name, number: number(of: key), task: task.name, stdout: stdout, stderr: stderr) : nil
+        let logPath = ran ? logs.write(host: host.name, number: number(of: key), task: task.name, stdout: stdout, stderr: stderr,
+                                       failed: report.status == .failed) : nil
         if let kept = report.kept, report.status != .failed {
             sink.emit(.capture(.init(host: host.name, name: kept.name, value: kept.secret ? SecretRedactor.mask : kept.value,
                                      secret: kept.secret, expiresAt: kept.expiresAt)))
