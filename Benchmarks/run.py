@@ -155,6 +155,8 @@ def main():
     parser.add_argument("--no-build", action="store_true", help="use the fleet already built in --scratch-path")
     parser.add_argument("--keep-lab", action="store_true", help="leave the lab running at the end")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite Docs/performance.md")
+    parser.add_argument("--section", default="results", metavar="NAME",
+                        help="the generated section of Docs/performance.md to rewrite (default: the main one)")
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",")]
     args.rtts = [float(r) for r in args.rtt.split(",")]
@@ -221,7 +223,7 @@ def main():
                  "Benchmarks/delayproxy.py (a Python process on the same 2 cores as the tools)."]
         report.write_markdown(os.path.join(ROOT, "Docs", "performance.md"), command,
                               report.machine(os.path.join(VENV, "bin", "pip"), fleet),
-                              load_before, load_after, rows, notes)
+                              load_before, load_after, rows, notes, name=args.section)
         step("wrote Docs/performance.md")
 
 
