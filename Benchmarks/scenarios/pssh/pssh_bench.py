@@ -57,8 +57,10 @@ def tasks(spec):
 
 def upload(spec, path):
     ssh = client(spec)
-    greenlets = ssh.copy_file(path, "/tmp/bench-upload-%s",
-                              copy_args=[(h["name"],) for h in spec["hosts"]])
+    # parallel-ssh formats both paths with copy_args; a mapping leaves the local path (which
+    # has no placeholder) alone, where a tuple raises "not all arguments converted".
+    greenlets = ssh.copy_file(path, "/tmp/bench-upload-%(name)s",
+                              copy_args=[{"name": h["name"]} for h in spec["hosts"]])
     ssh.join()
     for greenlet in greenlets:
         greenlet.get()  # raises what failed
