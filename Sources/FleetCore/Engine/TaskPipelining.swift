@@ -88,8 +88,8 @@ extension RunContext {
         switch path.root {
         case "hosts", "groups": return false
         case "result": return false
+        // The run's producers are a subset of the playbook's.
         default: return plan.producerInPlaybook(host: host.name, name: path.root, before: reader) == nil
-                     && plan.producerInRun(host: host.name, name: path.root, before: reader) == nil
         }
     }
 }
