@@ -6,7 +6,8 @@ import PackageDescription
 /// Layers, lowest first: `CLibSSH2` (system library + shim) → `FleetSSH` (sessions,
 /// channels, SFTP, known hosts; nothing about playbooks) and `FleetCore` (inventory,
 /// playbooks, templates, scheduler, state; speaks to hosts only through its `Transport`
-/// protocol) → `FleetConnect` (FleetCore's transport over FleetSSH) → `fleet` (thin CLI).
+/// protocol) → `FleetConnect` (FleetCore's transport over FleetSSH) → `FleetKeep` (sessions
+/// kept between runs by a background keeper, `--persist`) → `fleet` (thin CLI).
 /// `FleetLab` starts real local sshd hosts for demos and tests.
 let package = Package(
     name: "fleet",
@@ -28,10 +29,11 @@ let package = Package(
         .target(name: "FleetCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "FleetLab"),
         .target(name: "FleetConnect", dependencies: ["FleetCore", "FleetSSH"]),
+        .target(name: "FleetKeep", dependencies: ["FleetConnect", "FleetCore", "FleetSSH"]),
         .executableTarget(
             name: "fleet",
             dependencies: [
-                "FleetCore", "FleetConnect", "FleetLab", "FleetSSH",
+                "FleetCore", "FleetConnect", "FleetKeep", "FleetLab", "FleetSSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

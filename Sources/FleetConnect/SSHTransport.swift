@@ -24,7 +24,8 @@ public actor SSHTransport: Transport {
         if let existing = slots[host.name] {
             slot = existing
         } else {
-            slot = HostSlot(host: host, options: Self.hostOptions(for: host, base: options), useTaskRunner: useTaskRunner)
+            slot = HostSlot(target: Self.target(for: host), options: Self.hostOptions(for: host, base: options),
+                            useTaskRunner: useTaskRunner)
             slots[host.name] = slot
         }
         return try await slot.connection()
@@ -39,7 +40,7 @@ public actor SSHTransport: Transport {
     }
 
     /// The inventory's per-host settings applied over the run's defaults.
-    static func hostOptions(for host: FleetCore.Host, base: SSHOptions) -> SSHOptions {
+    public static func hostOptions(for host: FleetCore.Host, base: SSHOptions) -> SSHOptions {
         var options = base
         if let file = host.knownHostsPath, !options.knownHostsFiles.contains(file) {
             options.knownHostsFiles.insert(file, at: 0)
@@ -52,7 +53,8 @@ public actor SSHTransport: Transport {
         return options
     }
 
-    static func target(for host: FleetCore.Host) -> SSHTarget {
+    /// Where and as whom to log in to `host`: the inventory's user, else this process's.
+    public static func target(for host: FleetCore.Host) -> SSHTarget {
         SSHTarget(displayName: host.name, address: host.address, port: host.port,
                   user: host.user ?? ProcessInfo.processInfo.environment["USER"] ?? NSUserName())
     }
@@ -60,7 +62,7 @@ public actor SSHTransport: Transport {
 
 /// One host's session: connects once even when many tasks ask at the same time.
 actor HostSlot {
-    let host: FleetCore.Host
+    let target: SSHTarget
     let options: SSHOptions
     private var useTaskRunner: Bool
     private var runner: (session: SSHSession, runner: TaskRunner)?
@@ -71,10 +73,12 @@ actor HostSlot {
     private var reconnectsLeft = 1
     private var connectFailure: TransportError?
 
-    init(host: FleetCore.Host, options: SSHOptions, useTaskRunner: Bool) {
-        self.host = host
+    /// - Parameter session: A session already logged in to `target`, if there is one.
+    init(target: SSHTarget, options: SSHOptions, useTaskRunner: Bool, session: SSHSession? = nil) {
+        self.target = target
         self.options = options
         self.useTaskRunner = useTaskRunner
+        self.session = session
     }
 
     /// The host's task runner on `session`, started on first use; nil when the host cannot
@@ -98,8 +102,10 @@ actor HostSlot {
         return started
     }
 
-    func connection() async throws -> HostConnection {
-        SSHHostConnection(session: try await liveSession(), slot: self)
+    /// - Parameter runner: Whether commands may go through the host's task runner; without
+    ///   it each command gets a channel of its own (ad-hoc commands run by the login shell).
+    func connection(runner: Bool = true) async throws -> HostConnection {
+        SSHHostConnection(session: try await liveSession(), slot: self, runnerAllowed: runner)
     }
 
     func liveSession() async throws -> SSHSession {
@@ -122,7 +128,7 @@ actor HostSlot {
                 throw connectFailure ?? TransportError(.unreachable, describe(error))
             }
         }
-        let target = SSHTransport.target(for: host)
+        let target = self.target
         let options = self.options
         let task = Task { try await SSHSession.connect(to: target, options: options) }
         connecting = task
@@ -135,6 +141,17 @@ actor HostSlot {
             let failure = TransportError(.unreachable, describe(error))
             connectFailure = failure
             throw failure
+        }
+    }
+
+    /// Whether the session is up (a slot that failed to connect never is).
+    var isAlive: Bool { connectFailure == nil && session?.isAlive == true }
+
+    /// Whether a task runner is running on the current session.
+    var hasRunner: Bool {
+        get async {
+            guard let runner, runner.session === session else { return false }
+            return await !runner.runner.isBroken
         }
     }
 
@@ -154,6 +171,7 @@ actor HostSlot {
 struct SSHHostConnection: HostConnection {
     let session: SSHSession
     let slot: HostSlot
+    let runnerAllowed: Bool
 
     func run(_ command: RemoteCommand) async throws -> RemoteResult {
         try await run(command, then: [])
@@ -173,6 +191,7 @@ struct SSHHostConnection: HostConnection {
     }
 
     func prepare() async {
+        guard runnerAllowed else { return }
         _ = await slot.taskRunner(on: session)
     }
 
@@ -189,7 +208,8 @@ struct SSHHostConnection: HostConnection {
     }
 
     private func run(_ command: RemoteCommand, then following: [RemoteCommand], on session: SSHSession) async throws -> RemoteResult {
-        if !Self.needsChannel(command), let runner = await slot.taskRunner(on: session), Self.runnerCanRun(command, runner: runner) {
+        if runnerAllowed, !Self.needsChannel(command), let runner = await slot.taskRunner(on: session),
+           Self.runnerCanRun(command, runner: runner) {
             // Only a chain the runner can run in one go is sent ahead.
             let ahead = Array(following.prefix { Self.runnerCanRun($0, runner: runner) })
             do {

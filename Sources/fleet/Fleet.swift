@@ -14,6 +14,7 @@ struct Fleet: AsyncParsableCommand {
             ReportCommand.self,
             CheckCommand.self,
             StateCommand.self,
+            KeeperCommand.self,
             LabCommand.self,
             VersionCommand.self,
         ]

@@ -7,10 +7,38 @@ import XCTest
 /// note are printed, and the exit code is 130.
 final class RunInterruptTests: XCTestCase {
     func testInterruptDuringALongTaskKeepsStateAndExits130() throws {
+        let folder = try interruptDuringALongTask()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// The same through the connection keeper: the keeper closes the command's channel as the
+    /// run's own process would, the task after it never runs, and the kept session is still
+    /// good for the next run.
+    func testInterruptWithKeptSessionsStopsTheRemoteChainAndKeepsTheSession() throws {
+        let keeperFolder = try FleetBinary.temporaryDirectory()
+        chmod(keeperFolder.path, 0o700)
+        let environment = ["FLEET_KEEPER_DIR": keeperFolder.path]
+        defer {
+            _ = try? FleetBinary.run(["keeper", "stop"], environment: environment)
+            try? FileManager.default.removeItem(at: keeperFolder)
+        }
+        let folder = try interruptDuringALongTask(arguments: ["--persist", "30"], environment: environment)
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let status = try FleetBinary.run(["keeper", "status"], environment: environment)
+        XCTAssertTrue(status.stdout.contains("1 session"), status.stdout + status.stderr)
+        XCTAssertTrue(status.stdout.contains(" idle "), "the interrupted run's session was not given back:\n" + status.stdout)
+        try "- hosts: all\n  tasks:\n    - shell: echo after\n".write(to: folder.appendingPathComponent("after.yml"), atomically: true, encoding: .utf8)
+        let after = try FleetBinary.run(["run", "after.yml", "-i", "hosts.yml", "--persist", "30"], environment: environment, directory: folder)
+        XCTAssertEqual(after.status, 0, after.stdout + after.stderr)
+    }
+
+    /// Interrupts a run during its long task and checks what every interrupted run must show.
+    /// Returns the folder with the run's inventory (`hosts.yml`), for more checks.
+    private func interruptDuringALongTask(arguments: [String] = [], environment: [String: String] = [:]) throws -> URL {
         let lab = try Lab.shared(count: 1)
         let host = try XCTUnwrap(lab.hosts().first)
         let folder = try FleetBinary.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
         // Where the lab host's login (another account) leaves its marks: this machine's disk.
         let remote = folder.appendingPathComponent("remote")
         try FileManager.default.createDirectory(at: remote, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
@@ -38,10 +66,11 @@ final class RunInterruptTests: XCTestCase {
 
         let process = Process()
         process.executableURL = FleetBinary.url
-        process.arguments = ["run", "site.yml", "-i", "hosts.yml", "--color", "never"]
+        process.arguments = ["run", "site.yml", "-i", "hosts.yml", "--color", "never"] + arguments
         process.currentDirectoryURL = folder
         process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
                                "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/root"]
+            .merging(environment) { $1 }
         let stdout = folder.appendingPathComponent("stdout"), stderr = folder.appendingPathComponent("stderr")
         FileManager.default.createFile(atPath: stdout.path, contents: nil)
         FileManager.default.createFile(atPath: stderr.path, contents: nil)
@@ -79,6 +108,7 @@ final class RunInterruptTests: XCTestCase {
         let row = try XCTUnwrap(state.stdout.split(separator: "\n").first { $0.contains(" token ") || $0.hasSuffix(" token") },
                                 "the capture made before Ctrl-C is not in state:\n" + state.stdout)
         XCTAssertTrue(row.hasPrefix(host.name), String(row))
+        return folder
     }
 
     private static func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {

@@ -15,7 +15,7 @@ struct Authenticator {
     /// logged in and a password is the next thing to try, or to name the methods in the error.
     func authenticate(_ session: SSHSession) async throws {
         let user = target.user
-        let useAgent = options.useAgent && ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"] != nil
+        let useAgent = options.useAgent && options.agentSocket != nil
         var methods: [String]?
         if !useAgent && keys.isEmpty {
             let offered = try await serverMethods(session)
@@ -127,10 +127,12 @@ struct Authenticator {
     private func tryAgent(_ session: SSHSession, tried: inout [String]) async throws -> Bool {
         let user = target.user
         let fd = session.socket
+        let agentSocket = options.agentSocket
         let (accepted, offered) = try await session.call("agent authentication", timeout: options.loginTimeout) {
             raw -> (Bool, Int)? in
             guard let agent = libssh2_agent_init(raw) else { return (false, 0) }
             defer { libssh2_agent_disconnect(agent); libssh2_agent_free(agent) }
+            if let agentSocket { libssh2_agent_set_identity_path(agent, agentSocket) }
             guard libssh2_agent_connect(agent) == 0, libssh2_agent_list_identities(agent) == 0 else { return (false, 0) }
             var previous: UnsafeMutablePointer<libssh2_agent_publickey>?
             var identity: UnsafeMutablePointer<libssh2_agent_publickey>?

@@ -36,8 +36,11 @@ public struct SSHOptions: Sendable {
     public var knownHostsFiles: [String] = [SSHOptions.home + "/.ssh/known_hosts"]
     /// Private keys to offer, in order (after the agent's).
     public var identityFiles: [String] = [SSHOptions.home + "/.ssh/id_ed25519", SSHOptions.home + "/.ssh/id_ecdsa"]
-    /// Whether to ask the ssh-agent at `SSH_AUTH_SOCK`.
+    /// Whether to ask the ssh-agent at `agentSocket`.
     public var useAgent: Bool = true
+    /// The ssh-agent's socket: `SSH_AUTH_SOCK` of this process unless set. Explicit so that a
+    /// process connecting on another's behalf (the connection keeper) uses that one's agent.
+    public var agentSocket: String? = ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"]
     /// Passphrases and passwords: environment first, then (on a terminal only) a prompt.
     public var credentials: CredentialSource = .shared
 

@@ -16,6 +16,8 @@ struct ExecCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
+    @OptionGroup var keep: PersistOption
+
     /// Output kept per host and stream: results are grouped in memory, so a host printing
     /// gigabytes is cut here rather than growing fleet without bound. Each kept byte costs about
     /// 3.5 bytes of RSS by the time it is printed (growing buffer, text, grouping), so 4 MiB keeps
@@ -53,7 +55,7 @@ struct ExecCommand: AsyncParsableCommand {
         let hosts = try Console.hosts(inventory: connection.inventory, pattern: pattern)
         // Several words are joined as ssh does: the remote shell parses them again.
         let text = command.joined(separator: " ")
-        let transport = SSHTransport(options: connection.sshOptions, taskRunner: false)
+        let transport = keep.transport(options: connection.sshOptions, taskRunner: false)
         let started = Date()
         let runs = await AdHocRunner(transport: transport, forks: connection.forks)
             .run(RemoteCommand(text, timeout: timeout, become: become, outputLimit: Self.outputLimit), on: hosts)

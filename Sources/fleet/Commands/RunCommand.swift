@@ -18,6 +18,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
+    @OptionGroup var keep: PersistOption
+
     @OptionGroup(title: "Output") var verbosity: TerminalVerbosityOptions
 
     @OptionGroup(title: "Output") var colors: TerminalColorOptions
@@ -71,7 +73,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(FleetExitCode.invalidInput)
         }
         defer { state.close() }
-        let transport = SSHTransport(options: connection.sshOptions)
+        let transport = keep.transport(options: connection.sshOptions, taskRunner: true)
         var outputs = RunOutputs.progress(verbosity: verbosity.verbosity, color: colors.color,
                                           folder: FileManager.default.currentDirectoryPath)
         if json { outputs.sinks.append(JSONLinesSink.standardOutput()) }

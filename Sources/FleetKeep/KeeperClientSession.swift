@@ -1,0 +1,159 @@
+import FleetConnect
+import FleetCore
+import FleetSSH
+import Foundation
+
+/// One run connected to the keeper: its requests, each worked on at once and answered when
+/// done, and the sessions it borrowed.
+///
+/// When the run goes away (it finished, or its process died), whatever it still had running
+/// is cancelled, as if its own process had ended, and its sessions go back to the pool.
+actor KeeperClientSession {
+    private let socket: FrameSocket
+    private let keeper: Keeper
+    private var greeted = false
+    private var leases: [Int: (entry: HostPool.Entry, connection: HostConnection)] = [:]
+    private var working: [Int: Task<Void, Never>] = [:]
+
+    init(descriptor: Int32, keeper: Keeper) {
+        socket = FrameSocket(descriptor: descriptor)
+        self.keeper = keeper
+    }
+
+    func serve() async {
+        let decoder = JSONDecoder()
+        while let payload = try? await socket.receive(), let frame = try? decoder.decode(RequestFrame.self, from: payload) {
+            await keeper.touch()
+            if case .bye = frame.request {
+                await finish()
+                await reply(frame.id, .done)
+                socket.close()
+                return
+            }
+            start(frame)
+        }
+        await finish()
+        socket.close()
+    }
+
+    /// Cancels what is still running and gives every borrowed session back.
+    private func finish() async {
+        let running = Array(working.values)
+        for task in running { task.cancel() }
+        for task in running { await task.value }
+        let borrowed = leases.values.map(\.entry)
+        leases.removeAll()
+        for entry in borrowed { await keeper.pool.giveBack(entry) }
+        if greeted {
+            greeted = false
+            await keeper.clientLeft()
+        }
+    }
+
+    private func start(_ frame: RequestFrame) {
+        switch frame.request {
+        case .cancel(let request):
+            working[request]?.cancel()
+            return
+        default:
+            break
+        }
+        let id = frame.id
+        working[id] = Task {
+            let answer = await self.answer(frame.request)
+            await self.reply(id, answer)
+            self.done(id)
+        }
+    }
+
+    private func done(_ id: Int) {
+        working[id] = nil
+    }
+
+    private func reply(_ id: Int, _ reply: KeeperReply) async {
+        guard let payload = try? JSONEncoder().encode(ReplyFrame(id: id, reply: reply)) else { return }
+        try? await socket.send(payload)
+    }
+
+    private func answer(_ request: KeeperRequest) async -> KeeperReply {
+        do {
+            switch request {
+            case .hello(let version, let build, let persist):
+                guard version == KeeperWire.protocolVersion, build == KeeperBuild.current else {
+                    return .otherBuild(build: KeeperBuild.current)
+                }
+                // A run counts as a client; `fleet keeper status` (no persist) does not.
+                if !greeted, let persist {
+                    greeted = true
+                    await keeper.clientArrived(persist: persist)
+                }
+                return .ready(pid: getpid())
+            case .open(let lease, let target, let options, let runner):
+                return try await open(lease, target, options, runner: runner)
+            case .run(let lease, let command, let following):
+                let result = try await connection(lease).run(command.remoteCommand, then: following.map(\.remoteCommand))
+                return .result(WireResult(result))
+            case .prepare(let lease):
+                try await connection(lease).prepare()
+                return .done
+            case .upload(let lease, let bytes, let path, let mode):
+                try await connection(lease).upload([UInt8](bytes), to: path, mode: mode)
+                return .done
+            case .uploadFile(let lease, let localPath, let path, let mode):
+                let connection = try connection(lease)
+                guard let streaming = connection as? FileUploading else {
+                    throw TransportError(.failed, "this connection cannot send a file from disk")
+                }
+                try await streaming.upload(file: localPath, to: path, mode: mode)
+                return .done
+            case .download(let lease, let path):
+                return .data(Data(try await connection(lease).download(path)))
+            case .status:
+                return .status(await keeper.status())
+            case .stop:
+                await keeper.requestStop()
+                return .done
+            case .cancel, .bye:
+                return .done
+            }
+        } catch let error as TransportError {
+            return .failure(kind: WireErrorKind(error.kind), message: error.message, login: false)
+        } catch is CancellationError {
+            return .failure(kind: .failed, message: "cancelled", login: false)
+        } catch {
+            return .failure(kind: .failed, message: "\(error)", login: false)
+        }
+    }
+
+    private func open(_ lease: Int, _ target: WireTarget, _ options: WireOptions, runner: Bool) async throws -> KeeperReply {
+        do {
+            let (entry, reused) = try await keeper.pool.borrow(target, options)
+            do {
+                leases[lease] = (entry, try await entry.host.connection(runner: runner))
+            } catch {
+                await keeper.pool.giveBack(entry)
+                throw error
+            }
+            return .opened(reused: reused)
+        } catch let error as SSHError {
+            return .failure(kind: error.isUnreachable ? .unreachable : .failed,
+                            message: error.errorDescription ?? "\(error)", login: Self.needsSecret(error))
+        }
+    }
+
+    /// Logins the keeper cannot do because they need a password or passphrase: the run that
+    /// asked logs in itself (from its environment or terminal).
+    private static func needsSecret(_ error: SSHError) -> Bool {
+        switch error {
+        case .credentialRequired, .authenticationFailed: return true
+        default: return false
+        }
+    }
+
+    private func connection(_ lease: Int) throws -> HostConnection {
+        guard let connection = leases[lease]?.connection else {
+            throw TransportError(.failed, "the connection keeper has no session numbered \(lease) for this run")
+        }
+        return connection
+    }
+}

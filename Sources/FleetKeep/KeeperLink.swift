@@ -1,0 +1,69 @@
+import FleetCore
+import Foundation
+
+/// A run's connection to the keeper: requests go out numbered, one reader hands each answer
+/// to whoever asked, whatever the order.
+final class KeeperLink: @unchecked Sendable {
+    /// The keeper went away (killed, or stopped by another build) while the run needed it.
+    struct Lost: Error {}
+
+    private let socket: FrameSocket
+    private let lock = NSLock()
+    private var nextID = 1
+    private var waiting: [Int: CheckedContinuation<KeeperReply, Error>] = [:]
+    private var lost = false
+
+    init(descriptor: Int32) {
+        socket = FrameSocket(descriptor: descriptor)
+        Task { [self] in await readAnswers() }
+    }
+
+    /// Sends `request` and waits for its answer. Cancelling the caller asks the keeper to stop
+    /// working on it (a command's channel is closed, as when a run's own process ends).
+    func call(_ request: KeeperRequest) async throws -> KeeperReply {
+        let id = lock.withLock { () -> Int in
+            defer { nextID += 1 }
+            return nextID
+        }
+        let payload = try JSONEncoder().encode(RequestFrame(id: id, request: request))
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<KeeperReply, Error>) in
+                let accepted = lock.withLock { () -> Bool in
+                    guard !lost else { return false }
+                    waiting[id] = continuation
+                    return true
+                }
+                guard accepted else { return continuation.resume(throwing: Lost()) }
+                Task { [self] in
+                    do { try await socket.send(payload) } catch { fail(id) }
+                }
+            }
+        } onCancel: { [self] in
+            guard let cancel = try? JSONEncoder().encode(RequestFrame(id: 0, request: .cancel(request: id))) else { return }
+            Task { try? await socket.send(cancel) }
+        }
+    }
+
+    func close() {
+        socket.close()
+    }
+
+    private func readAnswers() async {
+        let decoder = JSONDecoder()
+        while let payload = try? await socket.receive(), let frame = try? decoder.decode(ReplyFrame.self, from: payload) {
+            let continuation = lock.withLock { waiting.removeValue(forKey: frame.id) }
+            continuation?.resume(returning: frame.reply)
+        }
+        let all = lock.withLock { () -> [CheckedContinuation<KeeperReply, Error>] in
+            lost = true
+            defer { waiting.removeAll() }
+            return Array(waiting.values)
+        }
+        for continuation in all { continuation.resume(throwing: Lost()) }
+    }
+
+    private func fail(_ id: Int) {
+        let continuation = lock.withLock { waiting.removeValue(forKey: id) }
+        continuation?.resume(throwing: Lost())
+    }
+}

@@ -1,0 +1,83 @@
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The connection keeper: a background `fleet` process that keeps sessions open between runs
+/// (like OpenSSH's ControlPersist), so a run started soon after another skips every login.
+///
+/// It listens on a socket in a folder only its user can enter and serves only processes of
+/// that user; it never holds a password or passphrase (a login that needs one is done by the
+/// run itself). It exits when no run has used it for its persist time, or on `fleet keeper stop`.
+public enum KeeperServer {
+    /// Serves until idle or stopped. Returns at once when another keeper already serves `place`.
+    public static func serve(place: KeeperPlace, persist: Double) async throws {
+        closeInheritedDescriptors()
+        _ = setsid()
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)
+        try place.prepare()
+        guard let lock = try takeLock(place) else { return }
+        let listener = try UnixSocket.listen(at: place.socketPath)
+        let keeper = Keeper(persist: persist)
+        let accepting = DispatchSource.makeReadSource(fileDescriptor: listener, queue: DispatchQueue(label: "fleet.keeper.accept"))
+        accepting.setEventHandler {
+            while let client = UnixSocket.accept(listener) {
+                guard UnixSocket.peerUser(client) == geteuid() else {
+                    close(client)
+                    continue
+                }
+                Task { await KeeperClientSession(descriptor: client, keeper: keeper).serve() }
+            }
+        }
+        accepting.resume()
+        log("started (pid \(getpid()), persist \(persist)s)")
+        while await !keeper.shouldExit {
+            try? await Task.sleep(nanoseconds: 250_000_000)
+            await keeper.pool.closeIdle(longerThan: await keeper.persist)
+        }
+        // The socket goes first and the lock next, so that a run arriving now starts a new
+        // keeper at once instead of finding this one closing.
+        accepting.cancel()
+        unlink(place.socketPath)
+        close(listener)
+        close(lock)
+        await keeper.pool.closeAll()
+        log(await keeper.stopRequested ? "stopped on request" : "stopped after \(await keeper.persist)s unused")
+    }
+
+    /// The keeper's lock: one keeper per folder. A keeper still closing its sessions holds it
+    /// only briefly; when another one answers on the socket, this one is not needed.
+    private static func takeLock(_ place: KeeperPlace) throws -> Int32? {
+        let lock = open(place.lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw KeeperPlace.Unsafe(description: "cannot open \(place.lockPath): \(String(cString: strerror(errno)))") }
+        for _ in 0..<200 {
+            if flock(lock, LOCK_EX | LOCK_NB) == 0 { return lock }
+            if let other = try? UnixSocket.connect(to: place.socketPath) {
+                close(other)
+                break
+            }
+            usleep(25_000)
+        }
+        close(lock)
+        return nil
+    }
+
+    /// Closes what the starting run left open without close-on-exec (its pipes, say), so a
+    /// caller reading the run's output to the end is not kept waiting by the keeper. Only
+    /// descriptors without close-on-exec can have come through exec; this process's own
+    /// (Dispatch's among them) all have it.
+    private static func closeInheritedDescriptors() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for fd in names.compactMap(Int32.init) where fd > 2 {
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 && flags & FD_CLOEXEC == 0 { close(fd) }
+        }
+    }
+
+    private static func log(_ line: String) {
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        FileHandle.standardError.write(Data("\(stamp) keeper: \(line)\n".utf8))
+    }
+}

@@ -1,0 +1,204 @@
+import FleetLab
+import Foundation
+import XCTest
+
+/// `--persist`: sessions kept by the background keeper and reused by later runs, against real
+/// lab hosts. A reused session shows in `$SSH_CONNECTION`: the client's port of the TCP
+/// connection is the same as in the run before; a new login gets a new port.
+final class KeptConnectionTests: XCTestCase {
+    private var keeperFolder: URL!
+    private var environment: [String: String] { ["FLEET_KEEPER_DIR": keeperFolder.path] }
+
+    override func setUpWithError() throws {
+        keeperFolder = try FleetBinary.temporaryDirectory()
+        chmod(keeperFolder.path, 0o700)
+    }
+
+    override func tearDownWithError() throws {
+        _ = try? FleetBinary.run(["keeper", "stop"], environment: environment)
+        try? FileManager.default.removeItem(at: keeperFolder)
+    }
+
+    func testExecReusesKeptSessionsUntilTheKeeperIsStopped() throws {
+        let lab = try Lab.shared(count: 3)
+        let exec = ["exec", "-i", lab.inventoryPath.path, "--no-group", Self.firstThree(lab), "--persist", "30", "--", "echo $SSH_CONNECTION"]
+        let first = try FleetBinary.run(exec, environment: environment)
+        let second = try FleetBinary.run(exec, environment: environment)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(Self.connections(first.stdout).count, 3, first.stdout)
+        XCTAssertEqual(Self.connections(second.stdout), Self.connections(first.stdout), "the second run logged in again")
+
+        let status = try keeperStatus()
+        XCTAssertEqual(status.hosts.count, 3)
+        XCTAssertTrue(status.hosts.allSatisfy { !$0.lent }, "\(status.hosts)")
+        XCTAssertEqual(Set(status.hosts.map(\.name)), Set(lab.hosts().prefix(3).map(\.name)))
+
+        let stop = try FleetBinary.run(["keeper", "stop"], environment: environment)
+        XCTAssertEqual(stop.stdout, "stopped the keeper (pid \(status.pid))\n", stop.stderr)
+        XCTAssertTrue(Self.waitUntil(seconds: 5) { kill(status.pid, 0) != 0 }, "the keeper still runs after stop")
+        let none = try FleetBinary.run(["keeper", "status"], environment: environment)
+        XCTAssertTrue(none.stdout.hasPrefix("no keeper is running"), none.stdout)
+
+        let third = try FleetBinary.run(exec, environment: environment)
+        XCTAssertEqual(third.status, 0, third.stderr)
+        XCTAssertTrue(Self.connections(third.stdout).isDisjoint(with: Self.connections(first.stdout)),
+                      "sessions survived the keeper: \(third.stdout)")
+    }
+
+    func testPlaybookRunsShareKeptSessionsAndTaskRunnersWithLaterRuns() throws {
+        let lab = try Lab.shared(count: 3)
+        let folder = try FleetBinary.temporaryDirectory()
+        defer {
+            try? FileManager.default.removeItem(at: folder)
+            // The lab's hosts share this machine's disk.
+            for host in lab.hosts() { try? FileManager.default.removeItem(atPath: "/tmp/kept-\(host.name)") }
+        }
+        try """
+            - hosts: all
+              tasks:
+                - name: where
+                  shell: echo $SSH_CONNECTION > /tmp/kept-$(hostname)
+                - name: runner
+                  shell: echo $PPID >> /tmp/kept-$(hostname)
+            """.write(to: folder.appendingPathComponent("site.yml"), atomically: true, encoding: .utf8)
+        let hosts = Self.firstThree(lab)
+        let run = ["run", "site.yml", "-i", lab.inventoryPath.path, "--limit", hosts, "--persist", "30"]
+        let first = try FleetBinary.run(run, environment: environment, directory: folder)
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
+        let afterFirst = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, "--no-group", hosts, "--", "cat /tmp/kept-$(hostname)"])
+        let second = try FleetBinary.run(run, environment: environment, directory: folder)
+        XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
+        let afterSecond = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, "--no-group", hosts, "--", "cat /tmp/kept-$(hostname)"])
+        // Same TCP connection, and the same task runner (the shell that runs the tasks).
+        XCTAssertEqual(afterSecond.stdout, afterFirst.stdout, "the second run did not reuse the first one's sessions and runners")
+        XCTAssertEqual(Self.connections(afterSecond.stdout).count, 3, afterSecond.stdout)
+        XCTAssertTrue(try keeperStatus().hosts.allSatisfy(\.runner))
+
+        // An ad-hoc command borrows the same session (on a channel of its own).
+        let exec = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, "--no-group", hosts, "--persist", "30", "--",
+                                        "echo $SSH_CONNECTION"], environment: environment)
+        XCTAssertEqual(Self.connections(exec.stdout), Self.connections(afterSecond.stdout))
+    }
+
+    func testTheKeeperLeavesWhenUnusedForItsPersistTime() throws {
+        let lab = try Lab.shared(count: 1)
+        let result = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, Self.firstThree(lab), "--persist", "1", "--", "true"],
+                                         environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let pid = try keeperStatus().pid
+        XCTAssertTrue(Self.waitUntil(seconds: 10) { kill(pid, 0) != 0 }, "the keeper outlived --persist 1 by 10 s")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: keeperFolder.appendingPathComponent("keeper.sock").path))
+        let log = try String(contentsOf: keeperFolder.appendingPathComponent("keeper.log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("stopped after 1.0s unused"), log)
+    }
+
+    func testAKilledKeeperIsReplacedAndADeadSessionIsLoggedInAgain() throws {
+        let lab = try Lab.shared(count: 3)
+        let exec = ["exec", "-i", lab.inventoryPath.path, "--no-group", Self.firstThree(lab), "--persist", "30", "--", "echo $SSH_CONNECTION"]
+        let first = try FleetBinary.run(exec, environment: environment)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let killed = try keeperStatus().pid
+        kill(killed, SIGKILL)
+        XCTAssertTrue(Self.waitUntil(seconds: 5) { kill(killed, 0) != 0 })
+
+        let second = try FleetBinary.run(exec, environment: environment)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(Self.connections(second.stdout).count, 3, second.stdout)
+        XCTAssertNotEqual(try keeperStatus().pid, killed)
+
+        // The session's sshd dies between runs (a host rebooted, say): the next run logs in again.
+        let master = try XCTUnwrap(lab.hosts().first).name
+        _ = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, master, "--persist", "30", "--", "kill $PPID"],
+                                environment: environment)
+        let third = try FleetBinary.run(exec, environment: environment)
+        XCTAssertEqual(third.status, 0, third.stdout + third.stderr)
+        let before = Self.connections(second.stdout), after = Self.connections(third.stdout)
+        XCTAssertEqual(before.subtracting(after).count, 1, "only the master's session should be new: \(before) vs \(after)")
+    }
+
+    func testARunHoldingAPasswordNeverHandsItToTheKeeper() throws {
+        let lab = try Lab.shared(count: 1)
+        var withSecret = environment
+        withSecret["FLEET_BECOME_PASSWORD"] = "not-for-the-keeper"
+        let result = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, Self.firstThree(lab), "--persist", "30", "--", "true"],
+                                         environment: withSecret)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("connections not kept: FLEET_BECOME_PASSWORD is set"), result.stderr)
+        let status = try FleetBinary.run(["keeper", "status"], environment: environment)
+        XCTAssertTrue(status.stdout.hasPrefix("no keeper is running"), status.stdout)
+    }
+
+    func testAKeeperFolderOthersMayEnterIsRefusedAndTheRunStillWorks() throws {
+        let lab = try Lab.shared(count: 1)
+        chmod(keeperFolder.path, 0o777)
+        let result = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, Self.firstThree(lab), "--persist", "30", "--", "echo ran"],
+                                         environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasSuffix("ran\n"), result.stdout)
+        XCTAssertTrue(result.stderr.contains("connections not kept: \(keeperFolder.path) has mode 777: others may enter it"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: keeperFolder.appendingPathComponent("keeper.sock").path))
+    }
+
+    func testAKeeperOfAnotherBuildIsReplaced() throws {
+        let lab = try Lab.shared(count: 1)
+        // A copy of the binary is another build as far as the keeper can tell (another file).
+        let copy = keeperFolder.appendingPathComponent("fleet-other")
+        try FileManager.default.copyItem(at: FleetBinary.url, to: copy)
+        let older = Process()
+        older.executableURL = copy
+        older.arguments = ["exec", "-i", lab.inventoryPath.path, Self.firstThree(lab), "--persist", "30", "--", "true"]
+        older.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { $1 }
+        older.standardOutput = FileHandle.nullDevice
+        older.standardError = FileHandle.nullDevice
+        try older.run()
+        older.waitUntilExit()
+        XCTAssertEqual(older.terminationStatus, 0)
+        let olderKeeper = try XCTUnwrap(Int32(String(contentsOf: keeperFolder.appendingPathComponent("keeper.log"), encoding: .utf8)
+            .components(separatedBy: "pid ").dropFirst().first?.prefix { $0.isNumber } ?? ""))
+
+        let result = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, Self.firstThree(lab), "--persist", "30", "--", "echo ran"],
+                                         environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasSuffix("ran\n"), result.stdout)
+        XCTAssertTrue(Self.waitUntil(seconds: 5) { kill(olderKeeper, 0) != 0 }, "the other build's keeper still runs")
+        XCTAssertNotEqual(try keeperStatus().pid, olderKeeper)
+    }
+
+    // MARK: Helpers
+
+    private struct Status: Decodable {
+        struct Entry: Decodable {
+            var name: String
+            var lent: Bool
+            var runner: Bool
+        }
+        var pid: Int32
+        var hosts: [Entry]
+    }
+
+    /// The lab may have more hosts (it is shared between tests): these tests use three.
+    private static func firstThree(_ lab: Lab) -> String {
+        lab.hosts().prefix(3).map(\.name).joined(separator: ":")
+    }
+
+    private func keeperStatus() throws -> Status {
+        let result = try FleetBinary.run(["keeper", "status", "--json"], environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return try JSONDecoder().decode(Status.self, from: Data(result.stdout.utf8))
+    }
+
+    /// The `$SSH_CONNECTION` lines in some output: "client-address client-port server-address 22".
+    private static func connections(_ output: String) -> Set<String> {
+        Set(output.split(separator: "\n").map(String.init).filter { $0.split(separator: " ").count == 4 && $0.hasSuffix(" 22") })
+    }
+
+    private static func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(50_000)
+        }
+        return condition()
+    }
+}
