@@ -25,10 +25,10 @@ struct DataflowResolver {
         }
     }
 
-    /// Waits for (or supplies) what task `key` reads on `host`.
+    /// Waits for (or supplies) `dependencies`, what task `key` reads on `host`.
     /// - Returns: why the task cannot run, or nil when everything it reads is available.
-    func resolve(_ key: TaskKey, on host: Host) async -> String? {
-        for dependency in dependencies(of: key, on: host) {
+    func resolve(_ dependencies: [Dependency], for key: TaskKey, on host: Host) async -> String? {
+        for dependency in dependencies {
             if let producer = run.plan.producerInRun(host: dependency.host, name: dependency.name, before: key) {
                 // The host's own earlier tasks are done by now, in order.
                 if dependency.host == host.name { continue }

@@ -34,14 +34,17 @@ extension RunContext {
         await withTaskGroup(of: Void.self) { group in
             for host in hosts {
                 group.addTask {
+                    // Kept from one task to the next only along a pipelined chain.
+                    var slot = ForkSlot(forks)
                     for index in planned.firstTask..<planned.play.tasks.count {
                         let key = TaskKey(play: planned.index, task: index)
                         if await board.firstToStart(key) {
                             sink.emit(.taskStart(.init(play: planned.play.name, task: planned.play.tasks[index].name,
                                                        hosts: hosts.map(\.name))))
                         }
-                        guard await runTask(key, on: host, planned: planned) else { return }
+                        guard await runTask(key, on: host, planned: planned, slot: &slot) else { break }
                     }
+                    await slot.giveBack()
                 }
             }
         }
@@ -64,14 +67,26 @@ extension RunContext {
         }
     }
 
-    /// Runs task `key` on `host` and publishes it.
+    /// Runs task `key` on `host` with a fork slot of its own and publishes it.
     /// - Returns: whether the host goes on with the play.
     func runTask(_ key: TaskKey, on host: Host, planned: RunPlan.PlannedPlay) async -> Bool {
+        var slot = ForkSlot(forks)
+        let goesOn = await runTask(key, on: host, planned: planned, slot: &slot)
+        await slot.giveBack()
+        return goesOn
+    }
+
+    /// Runs task `key` on `host` and publishes it; `slot` is the host's hold on a fork slot,
+    /// which it may keep for its next task (see `ForkSlot`).
+    /// - Returns: whether the host goes on with the play.
+    func runTask(_ key: TaskKey, on host: Host, planned: RunPlan.PlannedPlay, slot: inout ForkSlot) async -> Bool {
         guard await board.isActive(host.name), !Task.isCancelled else { return false }
         if plan.task(key).runOnce {
+            // Every host waits here for the one that runs it: none may sit on a slot meanwhile.
+            await slot.giveBack()
             return await joinRunOnce(key, host: host, planned: planned)
         }
-        let report = await execute(key, on: host)
+        let report = await execute(key, on: host, slot: &slot)
         await publish(report, key: key, host: host)
         return !report.stopsHost
     }

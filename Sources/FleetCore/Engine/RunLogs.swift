@@ -58,22 +58,3 @@ struct RunLogs: Sendable {
         return formatter.string(from: date) + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
     }
 }
-
-/// At most `limit` hosts run a task at once (`--forks`).
-actor ForkLimiter {
-    private let limit: Int
-    private var running = 0
-    private var queue: [CheckedContinuation<Void, Never>] = []
-
-    init(limit: Int) { self.limit = max(1, limit) }
-
-    func acquire() async {
-        if running < limit { running += 1; return }
-        await withCheckedContinuation { queue.append($0) }
-    }
-
-    func release() {
-        if queue.isEmpty { running -= 1 } else { queue.removeFirst().resume() }
-    }
-
-}

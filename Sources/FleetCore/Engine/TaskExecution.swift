@@ -2,16 +2,35 @@ import Foundation
 
 /// Running one task on one host: guards, the action with retries, results, register and capture.
 extension RunContext {
-    /// Runs task `key` on `host` and reports how it ended; nothing is published yet.
+    /// Runs task `key` on `host` with a fork slot of its own and reports how it ended;
+    /// nothing is published yet.
     func execute(_ key: TaskKey, on host: Host) async -> TaskReport {
+        var slot = ForkSlot(forks)
+        let report = await execute(key, on: host, slot: &slot)
+        await slot.giveBack()
+        return report
+    }
+
+    /// Runs task `key` on `host` and reports how it ended; nothing is published yet.
+    ///
+    /// `slot` is the host's hold on a fork slot. A task that reads another host's values (or
+    /// one this host produced outside the run) gives it back before it waits for them. The
+    /// slot is still held afterwards only when the task sent the next task's command ahead:
+    /// the host then goes straight on with that task (see `ForkSlot`).
+    func execute(_ key: TaskKey, on host: Host, slot: inout ForkSlot) async -> TaskReport {
         let task = plan.task(key)
         let started = clock.now()
-        if let unavailable = await DataflowResolver(run: self).resolve(key, on: host) {
-            return .failed(unavailable, started: started, ended: clock.now())
+        let resolver = DataflowResolver(run: self)
+        let dependencies = resolver.dependencies(of: key, on: host)
+        if !dependencies.isEmpty {
+            await slot.giveBack()
+            if let unavailable = await resolver.resolve(dependencies, for: key, on: host) {
+                return .failed(unavailable, started: started, ended: clock.now())
+            }
         }
-        await forks.acquire()
+        await slot.take()
         let report = await executeHoldingSlot(task, key: key, on: host, started: clock.now())
-        await forks.release()
+        if !report.sentNextAhead || report.stopsHost { await slot.giveBack() }
         return report
     }
 
@@ -60,6 +79,7 @@ extension RunContext {
                 return finished(report.commands.isEmpty || !changes ? .ok : .changed, condition)
             }
             context.following = await commandsAhead(of: key, on: host, connection: connection)
+            report.sentNextAhead = !context.following.isEmpty
             return try await runAction(task, context: context, scope: scope, report: report)
         } catch {
             return finished(Self.isUnreachable(error) ? .unreachable : .failed, Self.describe(error))

@@ -13,8 +13,13 @@
 /// and takes in a following task only if it is `shell`/`command` without guards or
 /// `run_once`, its `when` holds now, and none of its templates reads a value that any task
 /// of the playbook registers or captures on this host, another host's values or `result`.
-/// Plays with `strategy: linear`, check mode, and plays with more hosts than `--forks`
-/// (hosts wait for a slot between tasks there) are never pipelined.
+/// Plays with `strategy: linear` and check mode are never pipelined.
+///
+/// Such a chain is made only of tasks that wait for nothing but their own host (no other
+/// host's values, no dataflow), so a host keeps its `--forks` slot from one task of the
+/// chain to the next and gives it back where the chain ends (`ForkSlot`): with more hosts
+/// than forks, a host running ahead never waits for a slot in the middle of a chain, and
+/// at most `--forks` hosts run commands at once.
 extension RunContext {
     /// At most this many tasks are sent ahead of the one running.
     static let pipelineDepth = 16
@@ -24,7 +29,7 @@ extension RunContext {
     func commandsAhead(of key: TaskKey, on host: Host, connection: any HostConnection) async -> [RemoteCommand] {
         let play = plan.play(key)
         guard options.pipelining, !options.checkMode, play.strategy == .free,
-              Self.exitCodeDecides(plan.task(key)), fitsInForks(play: key.play) else { return [] }
+              Self.exitCodeDecides(plan.task(key)) else { return [] }
         var commands: [RemoteCommand] = []
         var index = key.task + 1
         while index < play.tasks.count, commands.count < Self.pipelineDepth {
@@ -45,13 +50,6 @@ extension RunContext {
         }
         return task.failedWhen == nil && !task.ignoreErrors && task.until == nil && task.retries == 0
             && task.capture == nil && !task.runOnce
-    }
-
-    /// Every host of the play's largest batch holds a fork slot at once, so no host waits
-    /// for one between tasks (a host running ahead would take more than its share).
-    private func fitsInForks(play index: Int) -> Bool {
-        guard let planned = plan.plays.first(where: { $0.index == index }) else { return false }
-        return (planned.batches.map(\.count).max() ?? 0) <= options.forks
     }
 
     /// The command task `key` will send on `host`, if it can be known now: see the type's

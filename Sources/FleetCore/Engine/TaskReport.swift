@@ -16,6 +16,9 @@ struct TaskReport: Sendable {
     var values: [(name: String, value: VariableValue, secret: Bool)] = []
     /// The capture to keep in state (nil in check mode or when nothing was captured).
     var kept: KeptCapture? = nil
+    /// The next task's command went to the host behind this one's (pipelining): the host
+    /// keeps its fork slot for that task.
+    var sentNextAhead = false
     var started: Date
     var ended: Date
 
