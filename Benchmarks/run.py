@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import endpoints, inventories, measure, report, scale, tools  # noqa: E402
+from harness import endpoints, inventories, kept, measure, report, scale, tools  # noqa: E402
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
@@ -75,7 +75,7 @@ def measure_target(target, args, fleet, scenarios, work, upload_file, results, e
     for scenario in scenarios:
         names = [t for t in tools.SCENARIO_TOOLS[scenario] if t in args.tools]
         if scenario in ("tasks", "upload") and not fleet_has_run(fleet):
-            names = [t for t in names if t != "fleet"]
+            names = [t for t in names if t not in ("fleet", tools.KEPT)]
             print(f"   ({scenario}: `fleet run` does not exist yet, fleet skipped)", file=sys.stderr)
         if scenario == "bigout" and (n != min(args.sizes) or target.rtt_ms > 0):
             continue  # one host prints: lab size does not matter; the Python proxy would be the bottleneck
@@ -87,8 +87,11 @@ def measure_target(target, args, fleet, scenarios, work, upload_file, results, e
                 os.makedirs(run_dir, exist_ok=True)
                 call = tools.invocation(tool, scenario, paths, fleet, forks, run_dir, upload_file)
                 clean_remote_files()
-                m = measure.run(call.argv, run_dir, "run", env=call.env, stdout_to_null=call.stdout_to_null,
-                                exclude=exclude)
+                if call.warm_up:
+                    m = kept.run(call, run_dir, fleet, exclude)
+                else:
+                    m = measure.run(call.argv, run_dir, "run", env=call.env, stdout_to_null=call.stdout_to_null,
+                                    exclude=exclude)
                 runs[tool].append(m)
                 status = "ok" if m.rc == 0 else f"FAILED rc={m.rc} (see {m.stderr})"
                 print(f"   {scenario:7} N={n:<3} RTT={target.rtt_ms:<3g} {tool:11} #{repeat + 1}: "
@@ -220,7 +223,11 @@ def main():
     print(report.table(rows))
     if not args.no_docs:
         notes = [f"- {max(args.sizes)}-host lab, forks = min(N, 50) for every tool; RTT > 0 through "
-                 "Benchmarks/delayproxy.py (a Python process on the same 2 cores as the tools)."]
+                 "Benchmarks/delayproxy.py (a Python process on the same 2 cores as the tools).",
+                 f"- {tools.KEPT}: fleet with `--persist`, measured on the run right after an unmeasured one (sessions "
+                 "and task runners kept by the keeper); its CPU and RSS include the keeper process. Every other row, "
+                 "fleet's included, starts cold: the harness stops whatever a tool leaves running (Ansible's "
+                 "ControlPersist masters too) after each run."]
         report.write_markdown(os.path.join(ROOT, "Docs", "performance.md"), command,
                               report.machine(os.path.join(VENV, "bin", "pip"), fleet),
                               load_before, load_after, rows, notes, name=args.section)

@@ -16,9 +16,11 @@ PROBE_MODES = {
     "c-runner": {"tasks": "tasks-runner"},                      # one sh channel, a round trip per task
     "c-pipelined": {"tasks": "tasks-pipelined"},                # one sh channel, the steps written at once
 }
-TOOLS = PEERS + list(PROBE_MODES)
+# fleet again, with --persist, measured on a run right after an unmeasured one (harness/kept.py).
+KEPT = "fleet-kept"
+TOOLS = PEERS + [KEPT] + list(PROBE_MODES)
 SCENARIO_TOOLS = {
-    "adhoc": PEERS + ["c-channel"],
+    "adhoc": PEERS + [KEPT, "c-channel"],
     "tasks": TOOLS,
     "upload": PEERS,
     "bigout": ["fleet", "openssh", "pssh"],  # Ansible and pyinfra keep whole outputs in memory
@@ -36,11 +38,12 @@ def build_probe():
 
 
 class Invocation:
-    def __init__(self, argv, env=None, stdout_to_null=False, fresh_state=None):
+    def __init__(self, argv, env=None, stdout_to_null=False, fresh_state=None, warm_up=None):
         self.argv = argv
         self.env = env
         self.stdout_to_null = stdout_to_null
         self.fresh_state = fresh_state  # a file to copy into the run's directory first (fleet state)
+        self.warm_up = warm_up  # an Invocation run, unmeasured, right before this one
 
 
 def invocation(tool, scenario, paths, fleet_binary, forks, run_dir, upload_file=None):
@@ -49,7 +52,7 @@ def invocation(tool, scenario, paths, fleet_binary, forks, run_dir, upload_file=
         return None
     if tool in PROBE_MODES:
         return _probe(PROBE_MODES[tool][scenario], paths, forks)
-    return globals()[f"_{tool}"](scenario, paths, fleet_binary, forks, run_dir, upload_file)
+    return globals()[f"_{tool.replace('-', '_')}"](scenario, paths, fleet_binary, forks, run_dir, upload_file)
 
 
 def _probe(mode, paths, forks):
@@ -71,6 +74,22 @@ def _fleet(scenario, paths, fleet, forks, run_dir, upload_file):
     playbook = os.path.join(SCENARIOS, "fleet", f"{scenario}.yml")
     extra = ["-e", f"upload_file={upload_file}"] if scenario == "upload" else []
     return Invocation([fleet, "run", playbook, "-i", inventory, "--forks", str(forks)] + extra)
+
+
+def _fleet_kept(scenario, paths, fleet, forks, run_dir, upload_file):
+    """`--persist`: the warm-up run (its own inventory copy, so no capture is reused) leaves its
+    sessions with a keeper of its own folder; the measured run borrows them."""
+    env = dict(os.environ, FLEET_KEEPER_DIR=os.path.join(run_dir, "keeper"))
+    warm_dir = run_dir + "-warm-up"
+    os.makedirs(warm_dir, exist_ok=True)
+    calls = []
+    for directory in (warm_dir, run_dir):
+        call = _fleet(scenario, paths, fleet, forks, directory, upload_file)
+        call.argv[2:2] = ["--persist", "600"]
+        call.env = env
+        calls.append(call)
+    calls[1].warm_up = calls[0]
+    return calls[1]
 
 
 def _ansible_env(paths, run_dir):
