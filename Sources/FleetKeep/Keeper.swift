@@ -26,10 +26,6 @@ actor Keeper {
         lastActivity = Date()
     }
 
-    func touch() {
-        lastActivity = Date()
-    }
-
     func requestStop() {
         stopRequested = true
     }

@@ -10,23 +10,28 @@ import Foundation
 /// is cancelled, as if its own process had ended, and its sessions go back to the pool.
 actor KeeperClientSession {
     private let socket: FrameSocket
+    private let frames: AsyncStream<Data>
     private let keeper: Keeper
     private var greeted = false
     private var leases: [Int: (entry: HostPool.Entry, connection: HostConnection)] = [:]
     private var working: [Int: Task<Void, Never>] = [:]
 
     init(descriptor: Int32, keeper: Keeper) {
-        socket = FrameSocket(descriptor: descriptor)
+        // Frames go through a stream so that they are worked on in the order they came (a
+        // cancel after the request it cancels).
+        let (frames, arriving) = AsyncStream<Data>.makeStream()
+        self.frames = frames
+        socket = FrameSocket(descriptor: descriptor, onFrame: { arriving.yield($0) }, onClose: { arriving.finish() })
         self.keeper = keeper
     }
 
     func serve() async {
         let decoder = JSONDecoder()
-        while let payload = try? await socket.receive(), let frame = try? decoder.decode(RequestFrame.self, from: payload) {
-            await keeper.touch()
+        for await payload in frames {
+            guard let frame = try? decoder.decode(RequestFrame.self, from: payload) else { break }
             if case .bye = frame.request {
                 await finish()
-                await reply(frame.id, .done)
+                reply(frame.id, .done)
                 socket.close()
                 return
             }
@@ -61,7 +66,7 @@ actor KeeperClientSession {
         let id = frame.id
         working[id] = Task {
             let answer = await self.answer(frame.request)
-            await self.reply(id, answer)
+            self.reply(id, answer)
             self.done(id)
         }
     }
@@ -70,9 +75,9 @@ actor KeeperClientSession {
         working[id] = nil
     }
 
-    private func reply(_ id: Int, _ reply: KeeperReply) async {
+    private func reply(_ id: Int, _ reply: KeeperReply) {
         guard let payload = try? JSONEncoder().encode(ReplyFrame(id: id, reply: reply)) else { return }
-        try? await socket.send(payload)
+        try? socket.send(payload)
     }
 
     private func answer(_ request: KeeperRequest) async -> KeeperReply {

@@ -7,15 +7,15 @@ final class KeeperLink: @unchecked Sendable {
     /// The keeper went away (killed, or stopped by another build) while the run needed it.
     struct Lost: Error {}
 
-    private let socket: FrameSocket
+    private var socket: FrameSocket!
     private let lock = NSLock()
     private var nextID = 1
     private var waiting: [Int: CheckedContinuation<KeeperReply, Error>] = [:]
     private var lost = false
 
     init(descriptor: Int32) {
-        socket = FrameSocket(descriptor: descriptor)
-        Task { [self] in await readAnswers() }
+        socket = FrameSocket(descriptor: descriptor, onFrame: { [weak self] in self?.answer($0) },
+                             onClose: { [weak self] in self?.loseAll() })
     }
 
     /// Sends `request` and waits for its answer. Cancelling the caller asks the keeper to stop
@@ -34,13 +34,11 @@ final class KeeperLink: @unchecked Sendable {
                     return true
                 }
                 guard accepted else { return continuation.resume(throwing: Lost()) }
-                Task { [self] in
-                    do { try await socket.send(payload) } catch { fail(id) }
-                }
+                do { try socket.send(payload) } catch { fail(id) }
             }
         } onCancel: { [self] in
             guard let cancel = try? JSONEncoder().encode(RequestFrame(id: 0, request: .cancel(request: id))) else { return }
-            Task { try? await socket.send(cancel) }
+            try? socket.send(cancel)
         }
     }
 
@@ -48,12 +46,16 @@ final class KeeperLink: @unchecked Sendable {
         socket.close()
     }
 
-    private func readAnswers() async {
-        let decoder = JSONDecoder()
-        while let payload = try? await socket.receive(), let frame = try? decoder.decode(ReplyFrame.self, from: payload) {
-            let continuation = lock.withLock { waiting.removeValue(forKey: frame.id) }
-            continuation?.resume(returning: frame.reply)
+    private func answer(_ payload: Data) {
+        guard let frame = try? JSONDecoder().decode(ReplyFrame.self, from: payload) else {
+            socket.close()
+            return loseAll()
         }
+        let continuation = lock.withLock { waiting.removeValue(forKey: frame.id) }
+        continuation?.resume(returning: frame.reply)
+    }
+
+    private func loseAll() {
         let all = lock.withLock { () -> [CheckedContinuation<KeeperReply, Error>] in
             lost = true
             defer { waiting.removeAll() }
