@@ -61,6 +61,16 @@ struct FleetBinary {
                       peakMemoryKB: measureMemory ? usage.ru_maxrss : nil)
     }
 
+    /// Polls `condition` every 50 ms for up to `seconds`; whether it became true.
+    static func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(50_000)
+        }
+        return condition()
+    }
+
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fleet-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -36,7 +36,7 @@ final class KeptConnectionTests: XCTestCase {
 
         let stop = try FleetBinary.run(["keeper", "stop"], environment: environment)
         XCTAssertEqual(stop.stdout, "stopped the keeper (pid \(status.pid))\n", stop.stderr)
-        XCTAssertTrue(Self.waitUntil(seconds: 5) { kill(status.pid, 0) != 0 }, "the keeper still runs after stop")
+        XCTAssertTrue(FleetBinary.waitUntil(seconds: 5) { kill(status.pid, 0) != 0 }, "the keeper still runs after stop")
         let none = try FleetBinary.run(["keeper", "status"], environment: environment)
         XCTAssertTrue(none.stdout.hasPrefix("no keeper is running"), none.stdout)
 
@@ -87,7 +87,7 @@ final class KeptConnectionTests: XCTestCase {
                                          environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         let pid = try keeperStatus().pid
-        XCTAssertTrue(Self.waitUntil(seconds: 10) { kill(pid, 0) != 0 }, "the keeper outlived --persist 1 by 10 s")
+        XCTAssertTrue(FleetBinary.waitUntil(seconds: 10) { kill(pid, 0) != 0 }, "the keeper outlived --persist 1 by 10 s")
         XCTAssertFalse(FileManager.default.fileExists(atPath: keeperFolder.appendingPathComponent("keeper.sock").path))
         let log = try String(contentsOf: keeperFolder.appendingPathComponent("keeper.log"), encoding: .utf8)
         XCTAssertTrue(log.contains("stopped after 1.0s unused"), log)
@@ -100,7 +100,7 @@ final class KeptConnectionTests: XCTestCase {
         XCTAssertEqual(first.status, 0, first.stderr)
         let killed = try keeperStatus().pid
         kill(killed, SIGKILL)
-        XCTAssertTrue(Self.waitUntil(seconds: 5) { kill(killed, 0) != 0 })
+        XCTAssertTrue(FleetBinary.waitUntil(seconds: 5) { kill(killed, 0) != 0 })
 
         let second = try FleetBinary.run(exec, environment: environment)
         XCTAssertEqual(second.status, 0, second.stderr)
@@ -161,7 +161,7 @@ final class KeptConnectionTests: XCTestCase {
                                          environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.hasSuffix("ran\n"), result.stdout)
-        XCTAssertTrue(Self.waitUntil(seconds: 5) { kill(olderKeeper, 0) != 0 }, "the other build's keeper still runs")
+        XCTAssertTrue(FleetBinary.waitUntil(seconds: 5) { kill(olderKeeper, 0) != 0 }, "the other build's keeper still runs")
         XCTAssertNotEqual(try keeperStatus().pid, olderKeeper)
     }
 
@@ -191,14 +191,5 @@ final class KeptConnectionTests: XCTestCase {
     /// The `$SSH_CONNECTION` lines in some output: "client-address client-port server-address 22".
     private static func connections(_ output: String) -> Set<String> {
         Set(output.split(separator: "\n").map(String.init).filter { $0.split(separator: " ").count == 4 && $0.hasSuffix(" 22") })
-    }
-
-    private static func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(50_000)
-        }
-        return condition()
     }
 }

@@ -80,13 +80,13 @@ final class RunInterruptTests: XCTestCase {
         try process.run()
         defer { if process.isRunning { process.terminate() } }
 
-        XCTAssertTrue(Self.waitUntil(seconds: 15) { FileManager.default.fileExists(atPath: started.path) || !process.isRunning }
+        XCTAssertTrue(FleetBinary.waitUntil(seconds: 15) { FileManager.default.fileExists(atPath: started.path) || !process.isRunning }
                       && process.isRunning,
                       "the long task did not start: " + ((try? String(contentsOf: stderr, encoding: .utf8)) ?? ""))
         let remoteSleep = try XCTUnwrap(Int32(String(contentsOf: sleeper, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         let interruptedAt = Date()
         kill(process.processIdentifier, SIGINT)
-        XCTAssertTrue(Self.waitUntil(seconds: 5) { !process.isRunning }, "fleet still runs 5 s after Ctrl-C")
+        XCTAssertTrue(FleetBinary.waitUntil(seconds: 5) { !process.isRunning }, "fleet still runs 5 s after Ctrl-C")
         process.waitUntilExit()
         let elapsed = Date().timeIntervalSince(interruptedAt)
         let out = try String(contentsOf: stdout, encoding: .utf8), err = try String(contentsOf: stderr, encoding: .utf8)
@@ -109,14 +109,5 @@ final class RunInterruptTests: XCTestCase {
                                 "the capture made before Ctrl-C is not in state:\n" + state.stdout)
         XCTAssertTrue(row.hasPrefix(host.name), String(row))
         return folder
-    }
-
-    private static func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(50_000)
-        }
-        return condition()
     }
 }
