@@ -81,6 +81,41 @@ final class KeptConnectionTests: XCTestCase {
         XCTAssertEqual(Self.connections(exec.stdout), Self.connections(afterSecond.stdout))
     }
 
+    /// A session is lent to one run at a time: two runs at once on the same hosts get a session
+    /// each, and both are kept.
+    func testTwoRunsAtOnceBorrowSessionsOfTheirOwn() throws {
+        let lab = try Lab.shared(count: 3)
+        let exec = ["exec", "-i", lab.inventoryPath.path, "--no-group", Self.firstThree(lab), "--persist", "30", "--",
+                    "sleep 1; echo $SSH_CONNECTION"]
+        _ = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, Self.firstThree(lab), "--persist", "30", "--", "true"],
+                                environment: environment)
+        let outputs = Outputs()
+        let group = DispatchGroup()
+        for _ in 0..<2 {
+            DispatchQueue.global().async(group: group) { [environment] in
+                outputs.append(try? FleetBinary.run(exec, environment: environment))
+            }
+        }
+        XCTAssertEqual(group.wait(timeout: .now() + 30), .success)
+        let results = outputs.all.compactMap { $0 }
+        XCTAssertEqual(results.count, 2)
+        XCTAssertTrue(results.allSatisfy { $0.status == 0 }, results.map(\.stderr).joined())
+        let first = Self.connections(results[0].stdout), second = Self.connections(results[1].stdout)
+        XCTAssertEqual(first.count, 3, results[0].stdout)
+        XCTAssertEqual(second.count, 3, results[1].stdout)
+        XCTAssertTrue(first.isDisjoint(with: second), "two runs shared a session: \(first) \(second)")
+        let status = try keeperStatus()
+        XCTAssertEqual(status.hosts.count, 6, "\(status.hosts)")
+        XCTAssertTrue(status.hosts.allSatisfy { !$0.lent })
+    }
+
+    private final class Outputs: @unchecked Sendable {
+        private let lock = NSLock()
+        private var outputs: [FleetBinary.Output?] = []
+        func append(_ output: FleetBinary.Output?) { lock.withLock { outputs.append(output) } }
+        var all: [FleetBinary.Output?] { lock.withLock { outputs } }
+    }
+
     func testTheKeeperLeavesWhenUnusedForItsPersistTime() throws {
         let lab = try Lab.shared(count: 1)
         let result = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, Self.firstThree(lab), "--persist", "1", "--", "true"],
