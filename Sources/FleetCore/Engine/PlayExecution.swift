@@ -34,17 +34,16 @@ extension RunContext {
         await withTaskGroup(of: Void.self) { group in
             for host in hosts {
                 group.addTask {
-                    // Kept from one task to the next only along a pipelined chain.
-                    var slot = ForkSlot(forks)
+                    var lane = HostLane(forks)
                     for index in planned.firstTask..<planned.play.tasks.count {
                         let key = TaskKey(play: planned.index, task: index)
                         if await board.firstToStart(key) {
                             sink.emit(.taskStart(.init(play: planned.play.name, task: planned.play.tasks[index].name,
                                                        hosts: hosts.map(\.name))))
                         }
-                        guard await runTask(key, on: host, planned: planned, slot: &slot) else { break }
+                        guard await runTask(key, on: host, planned: planned, lane: &lane) else { break }
                     }
-                    await slot.giveBack()
+                    await lane.slot.giveBack()
                 }
             }
         }
@@ -70,23 +69,23 @@ extension RunContext {
     /// Runs task `key` on `host` with a fork slot of its own and publishes it.
     /// - Returns: whether the host goes on with the play.
     func runTask(_ key: TaskKey, on host: Host, planned: RunPlan.PlannedPlay) async -> Bool {
-        var slot = ForkSlot(forks)
-        let goesOn = await runTask(key, on: host, planned: planned, slot: &slot)
-        await slot.giveBack()
+        var lane = HostLane(forks)
+        let goesOn = await runTask(key, on: host, planned: planned, lane: &lane)
+        await lane.slot.giveBack()
         return goesOn
     }
 
-    /// Runs task `key` on `host` and publishes it; `slot` is the host's hold on a fork slot,
-    /// which it may keep for its next task (see `ForkSlot`).
+    /// Runs task `key` on `host` and publishes it; `lane` is what the host carries from task
+    /// to task, its fork slot included, which it may keep for its next task (see `ForkSlot`).
     /// - Returns: whether the host goes on with the play.
-    func runTask(_ key: TaskKey, on host: Host, planned: RunPlan.PlannedPlay, slot: inout ForkSlot) async -> Bool {
+    func runTask(_ key: TaskKey, on host: Host, planned: RunPlan.PlannedPlay, lane: inout HostLane) async -> Bool {
         guard await board.isActive(host.name), !Task.isCancelled else { return false }
         if plan.task(key).runOnce {
             // Every host waits here for the one that runs it: none may sit on a slot meanwhile.
-            await slot.giveBack()
+            await lane.slot.giveBack()
             return await joinRunOnce(key, host: host, planned: planned)
         }
-        let report = await execute(key, on: host, slot: &slot)
+        let report = await execute(key, on: host, lane: &lane)
         await publish(report, key: key, host: host)
         return !report.stopsHost
     }

@@ -5,36 +5,38 @@ extension RunContext {
     /// Runs task `key` on `host` with a fork slot of its own and reports how it ended;
     /// nothing is published yet.
     func execute(_ key: TaskKey, on host: Host) async -> TaskReport {
-        var slot = ForkSlot(forks)
-        let report = await execute(key, on: host, slot: &slot)
-        await slot.giveBack()
+        var lane = HostLane(forks)
+        let report = await execute(key, on: host, lane: &lane)
+        await lane.slot.giveBack()
         return report
     }
 
     /// Runs task `key` on `host` and reports how it ended; nothing is published yet.
     ///
-    /// `slot` is the host's hold on a fork slot. A task that reads another host's values (or
-    /// one this host produced outside the run) gives it back before it waits for them. The
-    /// slot is still held afterwards only when the task sent the next task's command ahead:
-    /// the host then goes straight on with that task (see `ForkSlot`).
-    func execute(_ key: TaskKey, on host: Host, slot: inout ForkSlot) async -> TaskReport {
+    /// `lane.slot` is the host's hold on a fork slot. A task that reads another host's values
+    /// (or one this host produced outside the run) gives it back before it waits for them.
+    /// The slot is still held afterwards only when the task sent the next task's command
+    /// ahead: the host then goes straight on with that task (see `ForkSlot`).
+    func execute(_ key: TaskKey, on host: Host, lane: inout HostLane) async -> TaskReport {
         let task = plan.task(key)
         let started = clock.now()
         let resolver = DataflowResolver(run: self)
         let dependencies = resolver.dependencies(of: key, on: host)
         if !dependencies.isEmpty {
-            await slot.giveBack()
+            await lane.slot.giveBack()
             if let unavailable = await resolver.resolve(dependencies, for: key, on: host) {
                 return .failed(unavailable, started: started, ended: clock.now())
             }
         }
-        await slot.take()
-        let report = await executeHoldingSlot(task, key: key, on: host, started: clock.now())
-        if !report.sentNextAhead || report.stopsHost { await slot.giveBack() }
+        await lane.slot.take()
+        let report = await executeHoldingSlot(task, key: key, on: host, started: clock.now(), ahead: &lane.commandsAhead)
+        if !report.sentNextAhead || report.stopsHost { await lane.slot.giveBack() }
         return report
     }
 
-    private func executeHoldingSlot(_ task: PlayTask, key: TaskKey, on host: Host, started: Date) async -> TaskReport {
+    /// `ahead`: the commands of the tasks ahead as the last task sent them (`HostLane`).
+    private func executeHoldingSlot(_ task: PlayTask, key: TaskKey, on host: Host, started: Date,
+                                    ahead: inout [TaskKey: RemoteCommand]) async -> TaskReport {
         var report = TaskReport(status: .ok, started: started, ended: started)
         func finished(_ status: HostStatus, _ message: String? = nil) -> TaskReport {
             report.status = status
@@ -78,7 +80,7 @@ extension RunContext {
                 let changes = try task.changedWhen.flatMap { $0.referencedPaths.isEmpty ? try $0.isTrue(in: scope) : nil } ?? true
                 return finished(report.commands.isEmpty || !changes ? .ok : .changed, condition)
             }
-            context.following = await commandsAhead(of: key, on: host, connection: connection)
+            context.following = await commandsAhead(of: key, on: host, connection: connection, known: &ahead)
             report.sentNextAhead = !context.following.isEmpty
             return try await runAction(task, context: context, scope: scope, report: report)
         } catch {

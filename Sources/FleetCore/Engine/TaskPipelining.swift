@@ -26,20 +26,33 @@ extension RunContext {
 
     /// The commands of the tasks after `key` that `host` will run next, in order, each only
     /// if the command before it exits 0; empty when nothing may be sent ahead.
-    func commandsAhead(of key: TaskKey, on host: Host, connection: any HostConnection) async -> [RemoteCommand] {
+    ///
+    /// `known` holds the commands the previous task of the chain sent ahead (they still hold,
+    /// see `HostLane`) and is replaced by the ones returned.
+    func commandsAhead(of key: TaskKey, on host: Host, connection: any HostConnection,
+                       known: inout [TaskKey: RemoteCommand]) async -> [RemoteCommand] {
         let play = plan.play(key)
-        guard options.pipelining, !options.checkMode, play.strategy == .free,
-              Self.exitCodeDecides(plan.task(key)) else { return [] }
-        var commands: [RemoteCommand] = []
+        guard options.pipelining, !options.checkMode, play.strategy == .free, Self.exitCodeDecides(plan.task(key)) else {
+            known = [:]
+            return []
+        }
+        var ahead: [(key: TaskKey, command: RemoteCommand)] = []
+        var scope: HostScope?
         var index = key.task + 1
-        while index < play.tasks.count, commands.count < Self.pipelineDepth {
+        while index < play.tasks.count, ahead.count < Self.pipelineDepth {
             let next = TaskKey(play: key.play, task: index)
-            guard let command = await knownCommand(next, on: host, connection: connection) else { break }
-            commands.append(command)
+            var command = known[next]
+            if command == nil, readsOnlySettledValues(next, on: host) {
+                if scope == nil { scope = await self.scope(for: host, key: next) }
+                command = renderedCommand(next, on: host, connection: connection, scope: scope!)
+            }
+            guard let command else { break }
+            ahead.append((next, command))
             guard Self.exitCodeDecides(plan.task(next)) else { break }
             index += 1
         }
-        return commands
+        known = Dictionary(uniqueKeysWithValues: ahead.map { ($0.key, $0.command) })
+        return ahead.map(\.command)
     }
 
     /// Whether the host goes on after `task` exactly when its command exits 0.
@@ -52,22 +65,26 @@ extension RunContext {
             && task.capture == nil && !task.runOnce
     }
 
-    /// The command task `key` will send on `host`, if it can be known now: see the type's
-    /// comment for the conditions.
-    private func knownCommand(_ key: TaskKey, on host: Host, connection: any HostConnection) async -> RemoteCommand? {
+    /// Whether task `key` is a plain command whose text and `when` read only values that
+    /// cannot change before it runs on `host` (see the type's comment).
+    private func readsOnlySettledValues(_ key: TaskKey, on host: Host) -> Bool {
         let task = plan.task(key)
-        guard task.creates == nil, task.removes == nil, task.unless == nil, !task.runOnce else { return nil }
+        guard task.creates == nil, task.removes == nil, task.unless == nil, !task.runOnce else { return false }
         var paths: [VariablePath] = task.when?.referencedPaths ?? []
         switch task.action {
         case .shell(let text): paths += text.referencedPaths
         case .command(let words): paths += words.flatMap(\.referencedPaths)
-        default: return nil
+        default: return false
         }
-        guard paths.allSatisfy({ readsOnlySettledValues($0, host: host, reader: key) }) else { return nil }
-        let scope = await self.scope(for: host, key: key)
-        let play = plan.play(key)
+        return paths.allSatisfy { isSettled($0, host: host, reader: key) }
+    }
+
+    /// The command task `key` will send on `host`, when its `when` holds in `scope`.
+    private func renderedCommand(_ key: TaskKey, on host: Host, connection: any HostConnection, scope: HostScope) -> RemoteCommand? {
+        let task = plan.task(key)
+        // Made the way the task itself makes it, so that the connection recognises it.
         let context = ActionContext(host: host, connection: connection, scope: scope, playbookDirectory: playbookDirectory,
-                                    become: task.become ?? (play.become || host.become), timeout: task.timeout)
+                                    become: task.become ?? (plan.play(key).become || host.become), timeout: task.timeout)
         do {
             if let when = task.when, !(try when.isTrue(in: scope)) { return nil }
             switch task.action {
@@ -82,7 +99,7 @@ extension RunContext {
 
     /// Whether `path` reads something that cannot change before `reader` runs on `host`:
     /// not another host's values, not `result`, and nothing a task registers or captures here.
-    private func readsOnlySettledValues(_ path: VariablePath, host: Host, reader: TaskKey) -> Bool {
+    private func isSettled(_ path: VariablePath, host: Host, reader: TaskKey) -> Bool {
         switch path.root {
         case "hosts", "groups": return false
         case "result": return false
