@@ -93,9 +93,27 @@ struct RunContext: Sendable {
 
     /// The last few lines of `text` (at most `characters` of them), for one-line summaries,
     /// events and the report; the log has it all.
+    ///
+    /// The text is read backwards from its end, up to the line break before the lines kept,
+    /// so an excerpt costs the same for a task that printed a line as for one that printed
+    /// megabytes. A CR LF pair is one line break, as it is one `Character` of a `String`.
     static func excerpt(_ text: String, lines: Int = 5, characters: Int = 2000) -> String {
-        let kept = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1)
-        let excerpt = kept.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        let bytes = text.utf8
+        var start = bytes.startIndex
+        var breaks = 0
+        var index = bytes.endIndex
+        while index > bytes.startIndex {
+            let previous = bytes.index(before: index)
+            if bytes[previous] == UInt8(ascii: "\n"), !(previous > bytes.startIndex && bytes[bytes.index(before: previous)] == UInt8(ascii: "\r")) {
+                breaks += 1
+                if breaks == lines + 1 {
+                    start = index
+                    break
+                }
+            }
+            index = previous
+        }
+        let excerpt = text[start...].trimmingCharacters(in: .whitespacesAndNewlines)
         return excerpt.count <= characters ? excerpt : "…" + String(excerpt.suffix(characters))
     }
 }

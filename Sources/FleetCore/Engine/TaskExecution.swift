@@ -80,7 +80,7 @@ extension RunContext {
                 let changes = try task.changedWhen.flatMap { $0.referencedPaths.isEmpty ? try $0.isTrue(in: scope) : nil } ?? true
                 return finished(report.commands.isEmpty || !changes ? .ok : .changed, condition)
             }
-            context.following = await commandsAhead(of: key, on: host, connection: connection, known: &ahead)
+            context.following = commandsAhead(of: key, on: host, connection: connection, scope: scope, known: &ahead)
             report.sentNextAhead = !context.following.isEmpty
             return try await runAction(task, context: context, scope: scope, report: report)
         } catch {

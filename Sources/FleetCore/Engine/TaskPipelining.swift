@@ -27,24 +27,23 @@ extension RunContext {
     /// The commands of the tasks after `key` that `host` will run next, in order, each only
     /// if the command before it exits 0; empty when nothing may be sent ahead.
     ///
-    /// `known` holds the commands the previous task of the chain sent ahead (they still hold,
-    /// see `HostLane`) and is replaced by the ones returned.
-    func commandsAhead(of key: TaskKey, on host: Host, connection: any HostConnection,
-                       known: inout [TaskKey: RemoteCommand]) async -> [RemoteCommand] {
+    /// `scope` is the one task `key` sees: the tasks ahead, in the same play, read only
+    /// settled values of it. `known` holds the commands the previous task of the chain sent
+    /// ahead (they still hold, see `HostLane`) and is replaced by the ones returned.
+    func commandsAhead(of key: TaskKey, on host: Host, connection: any HostConnection, scope: HostScope,
+                       known: inout [TaskKey: RemoteCommand]) -> [RemoteCommand] {
         let play = plan.play(key)
         guard options.pipelining, !options.checkMode, play.strategy == .free, Self.exitCodeDecides(plan.task(key)) else {
             known = [:]
             return []
         }
         var ahead: [(key: TaskKey, command: RemoteCommand)] = []
-        var scope: HostScope?
         var index = key.task + 1
         while index < play.tasks.count, ahead.count < Self.pipelineDepth {
             let next = TaskKey(play: key.play, task: index)
             var command = known[next]
             if command == nil, readsOnlySettledValues(next, on: host) {
-                if scope == nil { scope = await self.scope(for: host, key: next) }
-                command = renderedCommand(next, on: host, connection: connection, scope: scope!)
+                command = renderedCommand(next, on: host, connection: connection, scope: scope)
             }
             guard let command else { break }
             ahead.append((next, command))
