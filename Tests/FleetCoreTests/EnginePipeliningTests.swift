@@ -90,3 +90,30 @@ final class EnginePipeliningTests: XCTestCase {
         XCTAssertEqual(offers(transport, host: "h3")["echo a"], ["echo b"])
     }
 }
+
+/// Tasks run outside a host's own sequence send nothing ahead.
+final class EnginePipeliningOutsideTheRunTests: XCTestCase {
+    /// A producer run again for a reader (its host outside `--limit`) must not send that
+    /// host's next commands: the run never asks for them, yet the host would run them.
+    func testAProducerRunForAReaderSendsNothingAhead() async throws {
+        let sandbox = try EngineSandbox()
+        let transport = FakeTransport()
+        let summary = try await sandbox.run("""
+            - hosts: all
+              tasks:
+                - name: version
+                  shell: "echo v-{{ inventory_hostname }}"
+                  register: version
+                  when: inventory_hostname == 'm1'
+                - name: after
+                  shell: "echo after > {{ work }}/after-{{ inventory_hostname }}"
+                - name: read
+                  shell: "echo {{ hosts['m1'].version.stdout }}"
+                  when: inventory_hostname != 'm1'
+            """, transport: transport, options: RunOptions(limit: "workers"))
+        XCTAssertEqual(summary.exitCode, 0)
+        XCTAssertEqual(transport.commands(on: "m1"), ["echo v-m1"])
+        XCTAssertEqual(transport.offeredAhead.filter { $0.host == "m1" }.map(\.following), [[]])
+        XCTAssertNil(sandbox.file("after-m1"))
+    }
+}

@@ -6,8 +6,15 @@
 /// now: each task of a chain works out one new command instead of up to `pipelineDepth`.
 struct HostLane {
     var slot: ForkSlot
+    /// Whether the host's next tasks are the ones after this task in its play, so that they
+    /// may be sent ahead. Not so for a task run on its own: a producer run again for a
+    /// reader on a host outside `--limit`, a `run_once` task, a `linear` play's task.
+    let followsThePlay: Bool
     /// The commands of the tasks ahead, by task, as the last task sent them.
     var commandsAhead: [TaskKey: RemoteCommand] = [:]
 
-    init(_ forks: ForkLimiter) { slot = ForkSlot(forks) }
+    init(_ forks: ForkLimiter, followsThePlay: Bool) {
+        slot = ForkSlot(forks)
+        self.followsThePlay = followsThePlay
+    }
 }

@@ -34,7 +34,7 @@ extension RunContext {
         await withTaskGroup(of: Void.self) { group in
             for host in hosts {
                 group.addTask {
-                    var lane = HostLane(forks)
+                    var lane = HostLane(forks, followsThePlay: true)
                     for index in planned.firstTask..<planned.play.tasks.count {
                         let key = TaskKey(play: planned.index, task: index)
                         if await board.firstToStart(key) {
@@ -66,10 +66,11 @@ extension RunContext {
         }
     }
 
-    /// Runs task `key` on `host` with a fork slot of its own and publishes it.
+    /// Runs task `key` on `host` on its own (nothing sent ahead), with a fork slot of its
+    /// own, and publishes it.
     /// - Returns: whether the host goes on with the play.
     func runTask(_ key: TaskKey, on host: Host, planned: RunPlan.PlannedPlay) async -> Bool {
-        var lane = HostLane(forks)
+        var lane = HostLane(forks, followsThePlay: false)
         let goesOn = await runTask(key, on: host, planned: planned, lane: &lane)
         await lane.slot.giveBack()
         return goesOn

@@ -2,10 +2,10 @@ import Foundation
 
 /// Running one task on one host: guards, the action with retries, results, register and capture.
 extension RunContext {
-    /// Runs task `key` on `host` with a fork slot of its own and reports how it ended;
-    /// nothing is published yet.
+    /// Runs task `key` on `host` on its own, with a fork slot of its own and nothing sent
+    /// ahead, and reports how it ended; nothing is published yet.
     func execute(_ key: TaskKey, on host: Host) async -> TaskReport {
-        var lane = HostLane(forks)
+        var lane = HostLane(forks, followsThePlay: false)
         let report = await execute(key, on: host, lane: &lane)
         await lane.slot.giveBack()
         return report
@@ -29,14 +29,13 @@ extension RunContext {
             }
         }
         await lane.slot.take()
-        let report = await executeHoldingSlot(task, key: key, on: host, started: clock.now(), ahead: &lane.commandsAhead)
+        let report = await executeHoldingSlot(task, key: key, on: host, started: clock.now(), lane: &lane)
         if !report.sentNextAhead || report.stopsHost { await lane.slot.giveBack() }
         return report
     }
 
-    /// `ahead`: the commands of the tasks ahead as the last task sent them (`HostLane`).
     private func executeHoldingSlot(_ task: PlayTask, key: TaskKey, on host: Host, started: Date,
-                                    ahead: inout [TaskKey: RemoteCommand]) async -> TaskReport {
+                                    lane: inout HostLane) async -> TaskReport {
         var report = TaskReport(status: .ok, started: started, ended: started)
         func finished(_ status: HostStatus, _ message: String? = nil) -> TaskReport {
             report.status = status
@@ -80,7 +79,10 @@ extension RunContext {
                 let changes = try task.changedWhen.flatMap { $0.referencedPaths.isEmpty ? try $0.isTrue(in: scope) : nil } ?? true
                 return finished(report.commands.isEmpty || !changes ? .ok : .changed, condition)
             }
-            context.following = commandsAhead(of: key, on: host, connection: connection, scope: scope, known: &ahead)
+            if lane.followsThePlay {
+                context.following = commandsAhead(of: key, on: host, connection: connection, scope: scope,
+                                                  known: &lane.commandsAhead)
+            }
             report.sentNextAhead = !context.following.isEmpty
             return try await runAction(task, context: context, scope: scope, report: report)
         } catch {
