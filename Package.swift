@@ -38,13 +38,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FleetSSHTests", dependencies: ["FleetSSH", "FleetLab"]),
+        // Helpers more than one test target uses.
+        .target(name: "FleetTestSupport", path: "Tests/FleetTestSupport"),
         .testTarget(
             name: "FleetCoreTests",
-            dependencies: ["FleetCore"],
+            dependencies: ["FleetCore", "FleetTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "FleetLabTests", dependencies: ["FleetLab"]),
         .testTarget(name: "FleetCLITests", dependencies: ["FleetLab"], exclude: ["Doubles"]),
-        .testTarget(name: "FleetConnectTests", dependencies: ["FleetConnect", "FleetCore", "FleetLab"]),
+        .testTarget(name: "FleetConnectTests", dependencies: ["FleetConnect", "FleetCore", "FleetLab", "FleetTestSupport"]),
     ]
 )

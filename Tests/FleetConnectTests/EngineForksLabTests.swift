@@ -1,6 +1,7 @@
 import FleetConnect
 import FleetCore
 import Foundation
+import FleetTestSupport
 import XCTest
 
 /// More lab hosts than `--forks` over real SSH: pipelined chains keep their host's fork slot,
@@ -53,7 +54,7 @@ final class EngineForksLabTests: XCTestCase {
             let sink = CollectingLabSink()
             let inventory = self.inventory!
             let inventoryPath = self.inventoryPath!
-            let summary = try await Self.finishing(within: 60) {
+            let summary = try await Deadline.finishing(within: 60) {
                 let state = try StateStore.open(inventoryPath: inventoryPath)
                 defer { state.close() }
                 let transport = LabHosts.transport()
@@ -77,37 +78,5 @@ final class EngineForksLabTests: XCTestCase {
             let worker = inventory.groupMembers["workers"]![1]
             XCTAssertEqual(result(worker, "use token")?.stdoutExcerpt, "got-token-\(master)", sink.lines)
         }
-    }
-
-    /// `body`'s result, or nil when it has not finished after `seconds`: a run that hangs
-    /// fails the test instead of hanging the suite (it is cancelled and left behind).
-    static func finishing<T: Sendable>(within seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
-        let outcome = FirstOutcome<T>()
-        return try await withCheckedThrowingContinuation { continuation in
-            outcome.start(continuation)
-            let task = Task {
-                do { outcome.finish(.success(try await body())) } catch { outcome.finish(.failure(error)) }
-            }
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
-                outcome.finish(.success(nil))
-                task.cancel()
-            }
-        }
-    }
-}
-
-/// Resumes a continuation with whichever outcome comes first.
-private final class FirstOutcome<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<T?, Error>?
-
-    func start(_ continuation: CheckedContinuation<T?, Error>) { lock.withLock { self.continuation = continuation } }
-
-    func finish(_ result: Result<T?, Error>) {
-        let waiting = lock.withLock { () -> CheckedContinuation<T?, Error>? in
-            defer { continuation = nil }
-            return continuation
-        }
-        waiting?.resume(with: result)
     }
 }

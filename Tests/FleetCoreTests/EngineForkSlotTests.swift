@@ -1,4 +1,5 @@
 import Foundation
+import FleetTestSupport
 import XCTest
 @testable import FleetCore
 
@@ -70,7 +71,7 @@ final class EngineForkSlotTests: XCTestCase {
             """
         for forks in [1, 2] {
             let transport = FakeTransport()
-            let summary = try await Self.finishing(within: 30) {
+            let summary = try await Deadline.finishing(within: 30) {
                 let sandbox = try EngineSandbox(inventory: Self.workersThenMaster)
                 return try await sandbox.run(playbook, transport: transport, options: RunOptions(forks: forks))
             }
@@ -101,7 +102,7 @@ final class EngineForkSlotTests: XCTestCase {
             """
         let clock = ManualClock()
         let transport = FakeTransport()
-        let summaries = try await Self.finishing(within: 30) {
+        let summaries = try await Deadline.finishing(within: 30) {
             let sandbox = try EngineSandbox(inventory: Self.workersThenMaster)
             let first = try await sandbox.run(playbook, transport: FakeTransport(), options: RunOptions(forks: 1), clock: clock)
             clock.advance(2 * 3600)
@@ -141,37 +142,5 @@ final class EngineForkSlotTests: XCTestCase {
             most = max(most, running)
         }
         return most
-    }
-
-    /// `body`'s result, or nil when it has not finished after `seconds`: a run that hangs
-    /// fails its test instead of hanging the suite (it is cancelled and left behind).
-    static func finishing<T: Sendable>(within seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
-        let outcome = FirstOutcome<T>()
-        return try await withCheckedThrowingContinuation { continuation in
-            outcome.start(continuation)
-            let task = Task {
-                do { outcome.finish(.success(try await body())) } catch { outcome.finish(.failure(error)) }
-            }
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
-                outcome.finish(.success(nil))
-                task.cancel()
-            }
-        }
-    }
-}
-
-/// Resumes a continuation with whichever outcome comes first.
-private final class FirstOutcome<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<T?, Error>?
-
-    func start(_ continuation: CheckedContinuation<T?, Error>) { lock.withLock { self.continuation = continuation } }
-
-    func finish(_ result: Result<T?, Error>) {
-        let waiting = lock.withLock { () -> CheckedContinuation<T?, Error>? in
-            defer { continuation = nil }
-            return continuation
-        }
-        waiting?.resume(with: result)
     }
 }
