@@ -35,7 +35,8 @@ public final class KeptHost: Sendable {
     /// The connection for one borrower. `runner: false` runs every command on a channel of its
     /// own, by the login shell, as `fleet exec` does.
     public func connection(runner: Bool) async throws -> HostConnection {
-        try await slot.connection(runner: runner)
+        await slot.renewReconnect()
+        return try await slot.connection(runner: runner)
     }
 
     /// Stops the task runner and closes the session.

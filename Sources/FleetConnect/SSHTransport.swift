@@ -108,12 +108,14 @@ actor HostSlot {
         SSHHostConnection(session: try await liveSession(), slot: self, runnerAllowed: runner)
     }
 
-    func liveSession() async throws -> SSHSession {
+    /// - Parameter dropped: A session a command just found dead. It counts as dead even if it
+    ///   does not say so yet: the command hears of the drop before the session has recorded it.
+    func liveSession(after dropped: SSHSession? = nil) async throws -> SSHSession {
         // A host that could not be reached stays unreachable for the run: asking again would
         // only wait out the same timeout once more.
         if let connectFailure { throw connectFailure }
         if let session {
-            if session.isAlive { return session }
+            if session.isAlive && session !== dropped { return session }
             guard reconnectsLeft > 0 else {
                 throw TransportError(.unreachable, describe(session.deathReason ?? .connectionLost(reason: "session ended")))
             }
@@ -142,6 +144,12 @@ actor HostSlot {
             connectFailure = failure
             throw failure
         }
+    }
+
+    /// A new borrower (the keeper lends a slot to one run after another) gets the one
+    /// reconnect each run has.
+    func renewReconnect() {
+        reconnectsLeft = 1
     }
 
     /// Whether the session is up (a slot that failed to connect never is).
@@ -183,7 +191,7 @@ struct SSHHostConnection: HostConnection {
                 return try await run(command, then: following, on: session)
             } catch SSHError.droppedBeforeStart {
                 // Nothing ran: one new connection (within the slot's budget) and one more try.
-                return try await run(command, then: [], on: try await slot.liveSession())
+                return try await run(command, then: [], on: try await slot.liveSession(after: session))
             }
         } catch let error as SSHError {
             throw Self.map(error)
