@@ -34,8 +34,10 @@ def step(message):
 
 
 def build_fleet(scratch):
-    step("building fleet (release)")
-    subprocess.run(["swift", "build", "-c", "release", "--scratch-path", scratch, "--product", "fleet"],
+    # The build the README recommends for use: the Swift libraries linked in, which saves
+    # every run the dynamic loading of Foundation (about 7 ms of CPU at start-up).
+    step("building fleet (release, --static-swift-stdlib)")
+    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--scratch-path", scratch, "--product", "fleet"],
                    cwd=ROOT, check=True)
     return os.path.join(ROOT, scratch, "release", "fleet")
 

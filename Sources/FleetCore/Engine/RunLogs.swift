@@ -23,7 +23,7 @@ struct RunLogs: Sendable {
     func write(host: String, number: Int, task: String, stdout: String, stderr: String, failed: Bool) -> String? {
         guard failed || !stdout.isEmpty || !stderr.isEmpty else { return nil }
         let folder = directory.appendingPathComponent(Self.slug(host))
-        let base = folder.appendingPathComponent(String(format: "%02d-", number) + Self.slug(task))
+        let base = folder.appendingPathComponent(Digits.padded(number, width: 2) + "-" + Self.slug(task))
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
@@ -51,10 +51,10 @@ struct RunLogs: Sendable {
 
     /// `20261122-013502-ab12`: sortable by time, unique enough for two runs in one second.
     static func newRunID(at date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone.current
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return formatter.string(from: date) + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
+        let fields = Digits.calendarFields(date, utc: false)
+        return Digits.padded(Int(fields.tm_year) + 1900, width: 4) + Digits.padded(Int(fields.tm_mon) + 1, width: 2)
+            + Digits.padded(Int(fields.tm_mday), width: 2) + "-" + Digits.padded(Int(fields.tm_hour), width: 2)
+            + Digits.padded(Int(fields.tm_min), width: 2) + Digits.padded(Int(fields.tm_sec), width: 2)
+            + "-" + Digits.hex(UInt16.random(in: 0...UInt16.max), width: 4)
     }
 }

@@ -5,18 +5,8 @@ import Foundation
 public enum EventLineCoding {
     /// One line of JSON, without the newline.
     public static func encode(_ line: EventLine) -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(EventTime.string(date))
-        }
-        // A duration from a broken clock must not stop the run: non-finite numbers become text.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        // Every other part of an event is a plain value: encoding cannot fail.
-        let data = try! encoder.encode(line)
-        return String(decoding: data, as: UTF8.self)
+        // Every part of an event is a plain value: encoding cannot fail.
+        try! EventJSONEncoder().encode(line)
     }
 
     /// Reads one line back.

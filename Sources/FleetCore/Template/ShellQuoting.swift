@@ -11,7 +11,9 @@ public enum ShellQuoting {
     public static func quote(_ text: String) -> String {
         if text.isEmpty { return "''" }
         if text.unicodeScalars.allSatisfy(isSafe) { return text }
-        return "'" + text.replacingOccurrences(of: "'", with: "'\"'\"'") + "'"
+        // Split and joined in Swift: Foundation's `replacingOccurrences` goes through NSString,
+        // and every task's command is quoted.
+        return "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\"'\"'") + "'"
     }
 
     private static func isSafe(_ scalar: Unicode.Scalar) -> Bool {

@@ -5,35 +5,85 @@ import Foundation
 struct KnownHostEntry {
     enum Marker { case none, revoked, certAuthority }
     var marker: Marker
-    var patterns: String
+    var patterns: String {
+        didSet { hostPatterns = HostPatterns(patterns) }
+    }
     var keyType: String
     var key: [UInt8]
     var file: String
     var line: Int
+    /// `patterns` taken apart once: every connection checks every line of the file.
+    private var hostPatterns: HostPatterns
+
+    init(marker: Marker, patterns: String, keyType: String, key: [UInt8], file: String, line: Int) {
+        self.marker = marker
+        self.patterns = patterns
+        self.keyType = keyType
+        self.key = key
+        self.file = file
+        self.line = line
+        hostPatterns = HostPatterns(patterns)
+    }
 
     /// Whether this entry applies to `name` (`host` or `[host]:port`): hashed `|1|salt|hash`
     /// entries by salted HMAC-SHA1, plain ones by OpenSSH's comma list with `*`/`?` and `!`.
     func matches(_ name: String) -> Bool {
-        if patterns.hasPrefix("|1|") {
-            let parts = patterns.split(separator: "|", omittingEmptySubsequences: false)
+        hostPatterns.matches(name)
+    }
+}
+
+/// The host field of a known_hosts line, ready to match: a hashed name's salt and digest
+/// decoded, or the comma list lower-cased and split into allowed and negated patterns.
+private enum HostPatterns {
+    case hashed(salt: [UInt8], digest: [UInt8])
+    case list(allowed: PatternSet, negated: PatternSet)
+    case unusable
+
+    init(_ field: String) {
+        if field.hasPrefix("|1|") {
+            let parts = field.split(separator: "|", omittingEmptySubsequences: false)
             guard parts.count == 4, let salt = Data(base64Encoded: String(parts[2])),
-                  let hash = Data(base64Encoded: String(parts[3])) else { return false }
-            var digest = [UInt8](repeating: 0, count: 20)
+                  let digest = Data(base64Encoded: String(parts[3])) else {
+                self = .unusable
+                return
+            }
+            self = .hashed(salt: Array(salt), digest: Array(digest))
+            return
+        }
+        var allowed = PatternSet(), negated = PatternSet()
+        for pattern in field.lowercased().split(separator: ",") {
+            if pattern.hasPrefix("!") { negated.insert(pattern.dropFirst()) } else { allowed.insert(pattern) }
+        }
+        self = .list(allowed: allowed, negated: negated)
+    }
+
+    func matches(_ name: String) -> Bool {
+        switch self {
+        case .unusable:
+            return false
+        case .hashed(let salt, let digest):
+            var computed = [UInt8](repeating: 0, count: 20)
             let nameBytes = Array(name.utf8)
-            let ok = salt.withUnsafeBytes { saltBytes in
-                clibssh2_hmac_sha1(saltBytes.baseAddress, Int32(salt.count), nameBytes, nameBytes.count, &digest)
-            }
-            return ok != 0 && Data(digest) == hash
+            let ok = clibssh2_hmac_sha1(salt, Int32(salt.count), nameBytes, nameBytes.count, &computed)
+            return ok != 0 && computed == digest
+        case .list(let allowed, let negated):
+            let lowered = name.lowercased()
+            return !negated.matches(lowered) && allowed.matches(lowered)
         }
-        var matched = false
-        for pattern in patterns.split(separator: ",") {
-            if pattern.hasPrefix("!") {
-                if globMatch(String(pattern.dropFirst()).lowercased(), name.lowercased()) { return false }
-            } else if globMatch(String(pattern).lowercased(), name.lowercased()) {
-                matched = true
-            }
+    }
+
+    /// Plain names looked up, wildcard patterns matched one by one.
+    struct PatternSet {
+        var names: Set<String> = []
+        var wildcards: [String] = []
+
+        mutating func insert(_ pattern: Substring) {
+            if pattern.contains(where: { $0 == "*" || $0 == "?" }) { wildcards.append(String(pattern)) } else { names.insert(String(pattern)) }
         }
-        return matched
+
+        func matches(_ name: String) -> Bool {
+            names.contains(name) || wildcards.contains { globMatch($0, name) }
+        }
     }
 }
 
@@ -44,8 +94,7 @@ enum KnownHostsFile {
     /// for the whole process: with hundreds of hosts connecting at once, reading and
     /// splitting a large known_hosts per host dominated the connect phase.
     static func entries(in path: String) -> [KnownHostEntry] {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        let version = "\((attributes?[.size] as? Int) ?? -1)/\(((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970) ?? 0)"
+        let version = FileVersion(path)
         cacheLock.lock()
         if let cached = cache[path], cached.version == version {
             cacheLock.unlock()
@@ -60,7 +109,23 @@ enum KnownHostsFile {
     }
 
     private static let cacheLock = NSLock()
-    nonisolated(unsafe) private static var cache: [String: (version: String, entries: [KnownHostEntry])] = [:]
+    nonisolated(unsafe) private static var cache: [String: (version: FileVersion, entries: [KnownHostEntry])] = [:]
+
+    /// What tells one version of a file from the next: `stat` alone (Foundation's
+    /// `attributesOfItem` also looks up the owner's name, for every connection).
+    private struct FileVersion: Equatable {
+        var device: UInt64 = 0, inode: UInt64 = 0, size: Int64 = -1, seconds = 0, nanoseconds = 0
+
+        init(_ path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return }
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            size = Int64(info.st_size)
+            seconds = info.st_mtim.tv_sec
+            nanoseconds = info.st_mtim.tv_nsec
+        }
+    }
 
     private static func parse(_ path: String) -> [KnownHostEntry] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }

@@ -29,6 +29,8 @@ public final class SSHSession: @unchecked Sendable {
     private var writeArmed = false
     private var readArmed = true
     private let timer: DispatchSourceTimer
+    /// When the timer is set to fire next (`distantFuture`: not set).
+    private var timerWake = DispatchTime.distantFuture
     private var pumpScheduled = false
 
     // Keepalive and dead-peer detection (libssh2 has no ServerAliveCountMax).
@@ -255,7 +257,14 @@ public final class SSHSession: @unchecked Sendable {
             // libssh2 sometimes reports EAGAIN without a direction: poll as it does itself.
             wake = min(wake, .now() + .milliseconds(20))
         }
-        timer.schedule(deadline: wake, leeway: .milliseconds(5))
+        // Setting a dispatch timer wakes libdispatch's manager thread, and this runs after
+        // every step: keep a pending wake-up that comes no later than needed (an early one
+        // only pumps once more and sets the timer again) instead of moving it each time.
+        let now = DispatchTime.now()
+        if wake < timerWake || timerWake <= now {
+            timer.schedule(deadline: wake, leeway: .milliseconds(5))
+            timerWake = wake
+        }
     }
 
     /// Declares the session dead: every waiting operation gets `error`, the socket is closed.
