@@ -31,7 +31,7 @@ public enum RunEventText {
     }
 
     static func hostLine(_ result: RunEvent.HostResult, relativeTo folder: String?) -> String {
-        let time = String(format: "(%.2fs)", result.duration)
+        let time = "(" + Digits.fixed(result.duration, decimals: 2) + "s)"
         var text = "[\(result.host)] "
         switch result.status {
         case .ok, .changed:

@@ -41,11 +41,11 @@ public struct RunRecap: Sendable, Hashable, Codable {
         for line in hosts {
             table.rows.append([line.host, "\(line.ok)", "\(line.changed)", "\(line.skipped)",
                          "\(line.failed)" + (line.ignored > 0 ? " (+\(line.ignored) ignored)" : ""),
-                         "\(line.unreachable)", String(format: "%.2fs", line.duration)])
+                         "\(line.unreachable)", Digits.fixed(line.duration, decimals: 2) + "s"])
         }
         let total = { (key: KeyPath<HostLine, Int>) in hosts.reduce(0) { $0 + $1[keyPath: key] } }
         table.rows.append(["total", "\(total(\.ok))", "\(total(\.changed))", "\(total(\.skipped))", "\(total(\.failed))",
-                     "\(total(\.unreachable))", String(format: "%.2fs", duration)])
+                     "\(total(\.unreachable))", Digits.fixed(duration, decimals: 2) + "s"])
         return table.render() + "run \(runID), logs: \(logDirectory)\n"
     }
 }

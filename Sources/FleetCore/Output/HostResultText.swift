@@ -107,7 +107,7 @@ public struct HostResultText: Sendable {
         text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? text
     }
 
-    static func seconds(_ value: Double) -> String { String(format: "%.2fs", value) }
+    static func seconds(_ value: Double) -> String { Digits.fixed(value, decimals: 2) + "s" }
 
     static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)

@@ -20,7 +20,7 @@ public enum RecapText {
             let counts = [line.ok, line.changed, line.skipped, line.failed, line.unreachable]
             table.rows.append([name] + counts.map(String.init).enumerated().map { index, text in
                 index == 3 && line.ignored > 0 ? text + " (+\(line.ignored) ignored)" : text
-            } + [String(format: "%.2fs", time)])
+            } + [Digits.fixed(time, decimals: 2) + "s"])
             let countStyles: [Palette.Style] = [.ok, .changed, .skipped, .failed, .failed]
             styles.append([nameStyle] + zip(counts, countStyles).map { $0 > 0 ? $1 : nil } + [nil])
         }

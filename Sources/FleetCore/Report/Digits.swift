@@ -19,6 +19,33 @@ public enum Digits {
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
+    /// `value` with `decimals` digits after the point, as `%.Nf` writes it (`0.2871`, 2 →
+    /// `0.29`); the durations on every result line.
+    public static func fixed(_ value: Double, decimals: Int) -> String {
+        let scale = Int64(pow(10, Double(decimals)))
+        let product = value.magnitude * Double(scale)
+        // Beyond what an Int64 holds exactly (and inf, nan), printf's own way.
+        guard value.isFinite, product < 1e15 else { return String(format: "%.\(decimals)f", value) }
+        let units = Int64(roundedExactly(value.magnitude, times: Double(scale)))
+        let sign = value.sign == .minus ? "-" : ""
+        let whole = String(units / scale)
+        return decimals == 0 ? sign + whole : sign + whole + "." + padded(Int(units % scale), width: decimals)
+    }
+
+    /// `value × scale` rounded to the nearest integer, ties to even, as printf rounds the exact
+    /// binary value: `89.095` is stored as 89.09499…, so it gives 8909, where rounding the
+    /// product (8909.5 in floating point) would give 8910. The product's rounding error,
+    /// exact from a fused multiply-add, decides the cases that land on a half.
+    private static func roundedExactly(_ value: Double, times scale: Double) -> Double {
+        let product = value * scale
+        let error = (-product).addingProduct(value, scale)
+        let floor = product.rounded(.down)
+        let fraction = product - floor
+        let up = fraction > 0.5
+            || (fraction == 0.5 && (error > 0 || (error == 0 && floor.truncatingRemainder(dividingBy: 2) == 1)))
+        return up ? floor + 1 : floor
+    }
+
     /// The calendar fields of `date` in UTC (`utc`) or the machine's time zone.
     static func calendarFields(_ date: Date, utc: Bool) -> tm {
         var seconds = time_t(floor(date.timeIntervalSince1970))

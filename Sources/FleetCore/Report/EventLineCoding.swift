@@ -5,8 +5,7 @@ import Foundation
 public enum EventLineCoding {
     /// One line of JSON, without the newline.
     public static func encode(_ line: EventLine) -> String {
-        // Every part of an event is a plain value: encoding cannot fail.
-        try! EventJSONEncoder().encode(line)
+        EventLineWriter.text(line)
     }
 
     /// Reads one line back.

@@ -1,38 +1,11 @@
-/// JSON text of a `JSONNode` on one line: object keys in sorted order, `/` not escaped, and
-/// only what JSON requires escaped (`"`, `\` and control characters), as `JSONEncoder` with
-/// `.sortedKeys` and `.withoutEscapingSlashes` writes it.
+/// Pieces of JSON text as `JSONEncoder` writes them with `.withoutEscapingSlashes`.
 enum JSONText {
-    static func write(_ node: JSONNode, to text: inout String) {
-        switch node {
-        case .null: text += "null"
-        case .bool(let flag): text += flag ? "true" : "false"
-        case .number(let digits): text += digits
-        case .string(let string): writeString(string, to: &text)
-        case .later(let encoder): write(encoder.node, to: &text)
-        case .array(let array):
-            text += "["
-            for (index, item) in array.items.enumerated() {
-                if index > 0 { text += "," }
-                write(item, to: &text)
-            }
-            text += "]"
-        case .object(let object):
-            text += "{"
-            // Keys are snake_case ASCII, for which byte order is the order `.sortedKeys` gives.
-            for (index, key) in object.fields.keys.sorted().enumerated() {
-                if index > 0 { text += "," }
-                writeString(key, to: &text)
-                text += ":"
-                write(object.fields[key]!, to: &text)
-            }
-            text += "}"
-        }
-    }
-
-    static func writeString(_ string: String, to text: inout String) {
-        text += "\""
-        var plainStart = string.utf8.startIndex
+    /// `string` as a JSON string: only what JSON requires is escaped (`"`, `\` and control
+    /// characters); `/` and non-ASCII characters are written as they are.
+    static func quoted(_ string: String) -> String {
+        var text = "\""
         let utf8 = string.utf8
+        var plainStart = utf8.startIndex
         var index = utf8.startIndex
         while index != utf8.endIndex {
             let byte = utf8[index]
@@ -45,6 +18,16 @@ enum JSONText {
         }
         text += string[plainStart..<utf8.endIndex]
         text += "\""
+        return text
+    }
+
+    /// A number as `JSONEncoder` writes a `Double` (`2.0` as `2`), and non-finite ones as the
+    /// strings of the `.convertToString` strategy the event format uses.
+    static func number(_ value: Double) -> String {
+        if value.isNaN { return quoted("nan") }
+        if value.isInfinite { return quoted(value < 0 ? "-inf" : "inf") }
+        let text = value.description
+        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 
     private static func escape(_ byte: UInt8) -> String {

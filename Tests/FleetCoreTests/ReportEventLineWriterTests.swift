@@ -4,8 +4,8 @@ import XCTest
 
 /// The event lines' own JSON writer gives, byte for byte, what `JSONEncoder` gives with the
 /// format's settings, for every kind of event and the awkward values (escapes, non-finite and
-/// whole-number durations, absent optionals).
-final class ReportEventJSONEncoderTests: XCTestCase {
+/// whole-number durations, absent optionals); and the samples set every field there is.
+final class ReportEventLineWriterTests: XCTestCase {
     /// `JSONEncoder` configured as the format was first written with.
     private func reference(_ line: EventLine) throws -> String {
         let encoder = JSONEncoder()
@@ -67,15 +67,25 @@ final class ReportEventJSONEncoderTests: XCTestCase {
         }
     }
 
-    func testKeysAreConvertedAsConvertToSnakeCaseDoes() {
-        XCTAssertEqual(SnakeCase.convert("runID"), "run_id")
-        XCTAssertEqual(SnakeCase.convert("stdoutExcerpt"), "stdout_excerpt")
-        XCTAssertEqual(SnakeCase.convert("myURLProperty"), "my_url_property")
-        XCTAssertEqual(SnakeCase.convert("logPath"), "log_path")
-        XCTAssertEqual(SnakeCase.convert("rc"), "rc")
-        XCTAssertEqual(SnakeCase.convert("allCAPS"), "all_caps")
-        XCTAssertEqual(SnakeCase.convert("x"), "x")
-        XCTAssertEqual(SnakeCase.convert(""), "")
+    /// A field added to an event but to no sample here would go unchecked: every stored
+    /// property of every event's payload must be set (not nil) in some sample.
+    func testTheSamplesSetEveryFieldOfEveryEvent() {
+        var fieldsOf: [String: Set<String>] = [:]
+        var setIn: [String: Set<String>] = [:]
+        for event in Self.events {
+            guard let payload = Mirror(reflecting: event).children.first?.value else { continue }
+            let type = String(describing: Swift.type(of: payload))
+            for child in Mirror(reflecting: payload).children {
+                guard let name = child.label else { continue }
+                fieldsOf[type, default: []].insert(name)
+                let value = Mirror(reflecting: child.value)
+                if value.displayStyle != .optional || !value.children.isEmpty { setIn[type, default: []].insert(name) }
+            }
+        }
+        XCTAssertEqual(fieldsOf.count, 8, "a kind of event has no sample")
+        for (type, fields) in fieldsOf {
+            XCTAssertEqual(setIn[type] ?? [], fields, "\(type): fields no sample sets")
+        }
     }
 }
 
@@ -116,5 +126,20 @@ final class ReportEventTimeTests: XCTestCase {
         XCTAssertEqual(Digits.padded(-5, width: 3), "-005")
         XCTAssertEqual(Digits.hex(UInt16(0x1f), width: 4), "001f")
         XCTAssertEqual(Digits.hex(UInt32.max, width: 8), "ffffffff")
+    }
+}
+
+/// Durations on result lines are written without `String(format:)`, the same as `%.2f`.
+final class ReportFixedDecimalsTests: XCTestCase {
+    func testFixedDecimalsMatchPrintf() {
+        var values: [Double] = [0, -0.0, 0.004, 0.005, 0.015, 0.125, 0.375, 1.005, 2.675, 9.995, 59.999, 123456.789, -0.001, -2.5, 1e14, 1e20, .infinity, -.infinity, .nan]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 { values.append(Double.random(in: 0..<4000, using: &generator)) }
+        for _ in 0..<2_000 { values.append(Double(Int.random(in: 0..<100_000, using: &generator)) / 1000) }
+        for value in values {
+            for decimals in [0, 1, 2, 3] {
+                XCTAssertEqual(Digits.fixed(value, decimals: decimals), String(format: "%.\(decimals)f", value), "\(value) \(decimals)")
+            }
+        }
     }
 }
