@@ -130,7 +130,9 @@ actor TaskRunner {
     /// Writes one request: a random token, the timeout, become, whether it runs only after
     /// the previous request exited 0, then the command's lines and the token again.
     private func write(_ command: RemoteCommand, onlyAfterSuccess: Bool) -> String {
-        let token = (0..<4).map { _ in Digits.hex(UInt32.random(in: 0...UInt32.max), width: 8) }.joined()
+        // 128 random bits in two draws (each draw is a getrandom call; this runs per task).
+        var random = SystemRandomNumberGenerator()
+        let token = Digits.hex(random.next() as UInt64, width: 16) + Digits.hex(random.next() as UInt64, width: 16)
         let header = "\(token) \(Self.timeoutSeconds(command)) \(command.become ? 1 : 0) \(onlyAfterSuccess ? 1 : 0)"
         input.write(Array("\(header)\n\(command.command)\n\(token)\n".utf8))
         return token
