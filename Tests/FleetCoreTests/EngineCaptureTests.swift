@@ -118,6 +118,36 @@ final class EngineCaptureTests: XCTestCase {
         XCTAssertEqual(try sandbox.keptState().captures.first?.value, secret, "kept in clear for later runs")
     }
 
+    /// Text made from a secret (by a filter, or joined into a longer string) is masked like
+    /// the secret itself; a number made from it is not (it gives nothing away).
+    func testTextMadeFromASecretIsMaskedToo() async throws {
+        let sandbox = try EngineSandbox()
+        let transport = FakeTransport()
+        let sink = CollectingSink()
+        let secret = "s3cr3t-join-token-9f8e"
+        let encoded = Data(secret.utf8).base64EncodedString()
+        let summary = try await sandbox.run("""
+            - hosts: masters
+              tasks:
+                - name: make secret
+                  shell: "echo \(secret)"
+                  capture: { as: token, secret: true }
+            - hosts: workers
+              tasks:
+                - name: derive
+                  shell: "echo {{ groups.masters[0].token | upper }} {{ groups.masters[0].token | b64encode }} {{ ['x', groups.masters[0].token, 'y'] | join('') }} {{ groups.masters[0].token | length }} >&2; exit 1"
+            """, transport: transport, sink: sink)
+        XCTAssertEqual(summary.exitCode, 2)
+        XCTAssertTrue(transport.commands(on: "w1").first?.contains(encoded) ?? false, "the host gets the real value")
+        let failure = try XCTUnwrap(sink.result("w1", "derive"))
+        XCTAssertEqual(failure.stderrExcerpt, "•••• •••• •••• 22")
+        for leak in [secret.uppercased(), encoded, "x\(secret)y"] {
+            XCTAssertFalse(sink.json.contains(leak), "\(leak) leaked into the events")
+        }
+        let logs = try XCTUnwrap(failure.logPath)
+        XCTAssertEqual(try String(contentsOfFile: logs + ".err", encoding: .utf8), "•••• •••• •••• 22\n")
+    }
+
     /// `--limit` to one worker uses the master's kept capture without touching the master
     /// (kubespray #11815).
     func testLimitUsesKeptValue() async throws {

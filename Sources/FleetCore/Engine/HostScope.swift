@@ -18,6 +18,12 @@ struct HostScope: VariableScope {
     let secretNames: [String: Set<String>]
     /// `result` and the task's `register` name, inside `until`, `changed_when`, `failed_when`.
     var resultLayer: [String: VariableValue] = [:]
+    /// The run's secrets, which text made from a secret joins (nil: not kept, in checks).
+    var secrets: SecretBook? = nil
+
+    func noteSecretText(_ text: String) {
+        secrets?.insert(text)
+    }
 
     func lookup(_ name: String) throws -> VariableValue? {
         if let value = extraVars[name] { return value }

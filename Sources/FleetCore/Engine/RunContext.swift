@@ -41,7 +41,7 @@ struct RunContext: Sendable {
     /// The scope task `key` sees on `host` now.
     func scope(for host: Host, key: TaskKey) async -> HostScope {
         HostScope(host: host, inventory: plan.inventory, playVars: plan.play(key).vars, extraVars: options.extraVars,
-                  produced: await board.produced, secretNames: await board.secretNames)
+                  produced: await board.produced, secretNames: await board.secretNames, secrets: secrets)
     }
 
     /// The task's number in the playbook (1-based), as in log file names.

@@ -25,8 +25,10 @@ struct Undefined {
 struct ExpressionEvaluator {
     let scope: any VariableScope
     let locator: TemplateLocator
-    /// Whether a value the scope calls secret was read (even only to test or transform it).
-    private(set) var usedSecrets = false
+    /// How many times a value the scope calls secret was read (even only to test or
+    /// transform it): a template compares it before and after each `{{ }}`.
+    private(set) var secretReads = 0
+    var usedSecrets: Bool { secretReads > 0 }
 
     init(scope: any VariableScope, locator: TemplateLocator) {
         self.scope = scope
@@ -90,7 +92,7 @@ struct ExpressionEvaluator {
                 suggestion: NameSuggestion.closest(to: name, among: scope.knownNames), offset: offset))
         }
         let (result, path) = try walk(accessors, from: start, path: VariablePath([name]), offset: offset)
-        if case .value = result, scope.isSecret(path) { usedSecrets = true }
+        if case .value = result, scope.isSecret(path) { secretReads += 1 }
         return result
     }
 

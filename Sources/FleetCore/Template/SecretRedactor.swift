@@ -24,9 +24,9 @@ public struct SecretRedactor: Sendable, Hashable {
     /// Adds a secret (and its shell-quoted form). Too-short secrets are ignored.
     public mutating func insert(_ secret: String) {
         guard secret.count >= Self.minimumLength else { return }
-        for form in Set([secret, ShellQuoting.quote(secret)]) where !secrets.contains(form) {
-            secrets.append(form)
-        }
+        let new = Set([secret, ShellQuoting.quote(secret)]).filter { !secrets.contains($0) }
+        guard !new.isEmpty else { return }
+        secrets.append(contentsOf: new)
         secrets.sort { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
     }
 

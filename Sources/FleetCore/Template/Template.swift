@@ -64,11 +64,26 @@ public struct Template: Sendable, Hashable {
         var text = ""
         for segment in segments {
             switch segment {
-            case .text(let literal): text += literal
-            case .expression(let node): text += try evaluator.value(of: node).text
+            case .text(let literal):
+                text += literal
+            case .expression(let node):
+                let readsBefore = evaluator.secretReads
+                let value = try evaluator.value(of: node)
+                text += value.text
+                if evaluator.secretReads > readsBefore, Self.mayCarrySecret(value) { scope.noteSecretText(value.text) }
             }
         }
         return RenderResult(text: text, usedSecrets: evaluator.usedSecrets)
+    }
+
+    /// Whether a value computed from a secret could give the secret away. A yes/no or a
+    /// number (`{{ token | length }}`, `{{ token is defined }}`) cannot, and masking every
+    /// `true` or `64` in the output would hide what the output says.
+    private static func mayCarrySecret(_ value: VariableValue) -> Bool {
+        switch value {
+        case .null, .bool, .int, .double: return false
+        case .string, .list, .map: return true
+        }
     }
 
     /// Every variable path the template reads, for static checks.

@@ -18,9 +18,15 @@ public protocol VariableScope: Sendable {
     /// asks once per complete variable reference it reads; answering for prefixes and
     /// extensions of a secret path is the scope's job. Defaults to false.
     func isSecret(_ path: VariablePath) -> Bool
+
+    /// Text that a `{{ }}` made from a secret value (`{{ token | upper }}`,
+    /// `{{ 'join ' ~ token }}`): the scope keeps it secret too, so it is masked wherever the
+    /// secret itself would be. Defaults to nothing (a scope with no secrets).
+    func noteSecretText(_ text: String)
 }
 
 extension VariableScope {
     public var knownNames: [String] { [] }
     public func isSecret(_ path: VariablePath) -> Bool { false }
+    public func noteSecretText(_ text: String) {}
 }
