@@ -55,7 +55,7 @@ struct LabBuilder {
         let pids: [String: Int32]
         do {
             pids = try SSHDLauncher.waitUntilReady(
-                launches, deadline: Date().addingTimeInterval(15 + Double(launches.count) * 0.05))
+                launches, deadline: Date().addingTimeInterval(15 + Double(launches.count) * 0.1))
         } catch {
             // Unrecorded sshds would hold their ports (loopback) until someone found them.
             SSHDLauncher.stopStarted(launches)

@@ -7,7 +7,7 @@ import Foundation
 /// its own PidFile. In a namespace lab it runs under `ip netns exec` (network and the host's
 /// /etc/hosts) and `unshare --uts` with the host's hostname set just before sshd starts.
 enum SSHDLauncher {
-    struct Launch {
+    struct Launch: Sendable {
         var name: String
         var namespace: String?
         var config: URL
@@ -46,15 +46,9 @@ enum SSHDLauncher {
         var pids: [String: Int32] = [:]
         var pending = launches
         while !pending.isEmpty {
-            pending.removeAll { launch in
-                guard let pidText = AtomicFile.read(launch.pidFile),
-                      let pid = Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)) else { return false }
-                guard launch.probes.allSatisfy({ SSHBannerProbe.answers($0.address, port: $0.port, timeout: 0.5) }) else {
-                    return false
-                }
-                pids[launch.name] = pid
-                return true
-            }
+            let answers = readyPIDs(pending)
+            for (launch, pid) in zip(pending, answers) where pid != nil { pids[launch.name] = pid }
+            pending = zip(pending, answers).filter { $0.1 == nil }.map(\.0)
             guard !pending.isEmpty else { break }
             if Date() > deadline {
                 let late = pending[0]
@@ -69,6 +63,36 @@ enum SSHDLauncher {
         return pids
     }
 
+    /// How many hosts are probed at once.
+    static let probeThreads = 32
+
+    /// Each launch's pid once it has written it and answers on every address (nil: not yet),
+    /// probed by up to `probeThreads` threads at once. Probing one host after another, each
+    /// probe waiting up to half a second, let a pass over 500 hosts starting together on two
+    /// cores outlast the whole deadline, and `lab up 500` failed on a host that was in fact up.
+    private static func readyPIDs(_ launches: [Launch]) -> [Int32?] {
+        let board = ProbeBoard(count: launches.count)
+        let group = DispatchGroup()
+        for _ in 0..<min(probeThreads, launches.count) {
+            group.enter()
+            Thread.detachNewThread {
+                while let index = board.claim() { board.record(index, readyPID(launches[index])) }
+                group.leave()
+            }
+        }
+        group.wait()
+        return board.results
+    }
+
+    private static func readyPID(_ launch: Launch) -> Int32? {
+        guard let pidText = AtomicFile.read(launch.pidFile),
+              let pid = Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+        guard launch.probes.allSatisfy({ SSHBannerProbe.answers($0.address, port: $0.port, timeout: 0.5) }) else {
+            return nil
+        }
+        return pid
+    }
+
     /// Kills every sshd of `launches` that wrote its pid, after a failed start.
     static func stopStarted(_ launches: [Launch]) {
         let pids = launches.compactMap { launch in
@@ -77,4 +101,32 @@ enum SSHDLauncher {
         }
         ProcessTable.killAll(pids)
     }
+}
+
+/// The probe threads' shared work list and results.
+private final class ProbeBoard: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private let count: Int
+    private var answers: [Int32?]
+
+    init(count: Int) {
+        self.count = count
+        answers = Array(repeating: nil, count: count)
+    }
+
+    /// The next launch to probe, or nil when all are taken.
+    func claim() -> Int? {
+        lock.withLock {
+            guard next < count else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+
+    func record(_ index: Int, _ pid: Int32?) {
+        lock.withLock { answers[index] = pid }
+    }
+
+    var results: [Int32?] { lock.withLock { answers } }
 }
