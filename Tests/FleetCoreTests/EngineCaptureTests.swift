@@ -85,24 +85,33 @@ final class EngineCaptureTests: XCTestCase {
         XCTAssertEqual(sink.result("h1", "no match")?.message, "capture 'other': regex 'token (\\w+)' matched nothing in the output")
     }
 
+    static let secret = "s3cr3t-join-token-9f8e"
+
+    /// The masters capture `secret` as a secret `token`; then every worker runs `shell`.
+    static func secretThen(task: String, shell: String) -> String {
+        """
+        - hosts: masters
+          tasks:
+            - name: make secret
+              shell: "echo \(secret)"
+              capture: { as: token, secret: true }
+        - hosts: workers
+          tasks:
+            - name: \(task)
+              shell: "\(shell)"
+        """
+    }
+
     /// A secret capture never shows: not in events, not in a failing task's message or
     /// stderr (which echoes it), not in the log files (Ansible #33912).
     func testSecretIsMaskedInEventsErrorsAndLogs() async throws {
         let sandbox = try EngineSandbox()
         let transport = FakeTransport()
         let sink = CollectingSink()
-        let secret = "s3cr3t-join-token-9f8e"
-        let summary = try await sandbox.run("""
-            - hosts: masters
-              tasks:
-                - name: make secret
-                  shell: "echo \(secret)"
-                  capture: { as: token, secret: true }
-            - hosts: workers
-              tasks:
-                - name: join with it
-                  shell: "echo joining with {{ groups.masters[0].token }} >&2; exit 1"
-            """, transport: transport, sink: sink)
+        let secret = Self.secret
+        let summary = try await sandbox.run(Self.secretThen(task: "join with it",
+                                                             shell: "echo joining with {{ groups.masters[0].token }} >&2; exit 1"),
+                                            transport: transport, sink: sink)
         XCTAssertEqual(summary.exitCode, 2)
         XCTAssertTrue(transport.commands(on: "w1").first?.contains(secret) ?? false, "the host gets the real value")
         let failure = try XCTUnwrap(sink.result("w1", "join with it"))
@@ -124,19 +133,11 @@ final class EngineCaptureTests: XCTestCase {
         let sandbox = try EngineSandbox()
         let transport = FakeTransport()
         let sink = CollectingSink()
-        let secret = "s3cr3t-join-token-9f8e"
+        let secret = Self.secret
         let encoded = Data(secret.utf8).base64EncodedString()
-        let summary = try await sandbox.run("""
-            - hosts: masters
-              tasks:
-                - name: make secret
-                  shell: "echo \(secret)"
-                  capture: { as: token, secret: true }
-            - hosts: workers
-              tasks:
-                - name: derive
-                  shell: "echo {{ groups.masters[0].token | upper }} {{ groups.masters[0].token | b64encode }} {{ ['x', groups.masters[0].token, 'y'] | join('') }} {{ groups.masters[0].token | length }} >&2; exit 1"
-            """, transport: transport, sink: sink)
+        let token = "groups.masters[0].token"
+        let shell = "echo {{ \(token) | upper }} {{ \(token) | b64encode }} {{ ['x', \(token), 'y'] | join('') }} {{ \(token) | length }} >&2; exit 1"
+        let summary = try await sandbox.run(Self.secretThen(task: "derive", shell: shell), transport: transport, sink: sink)
         XCTAssertEqual(summary.exitCode, 2)
         XCTAssertTrue(transport.commands(on: "w1").first?.contains(encoded) ?? false, "the host gets the real value")
         let failure = try XCTUnwrap(sink.result("w1", "derive"))
