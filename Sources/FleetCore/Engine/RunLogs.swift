@@ -51,10 +51,7 @@ struct RunLogs: Sendable {
 
     /// `20261122-013502-ab12`: sortable by time, unique enough for two runs in one second.
     static func newRunID(at date: Date) -> String {
-        let fields = Digits.calendarFields(date, utc: false)
-        return Digits.padded(Int(fields.tm_year) + 1900, width: 4) + Digits.padded(Int(fields.tm_mon) + 1, width: 2)
-            + Digits.padded(Int(fields.tm_mday), width: 2) + "-" + Digits.padded(Int(fields.tm_hour), width: 2)
-            + Digits.padded(Int(fields.tm_min), width: 2) + Digits.padded(Int(fields.tm_sec), width: 2)
+        Digits.calendarText(date, utc: false, dateSeparator: "", between: "-", timeSeparator: "")
             + "-" + Digits.hex(UInt16.random(in: 0...UInt16.max), width: 4)
     }
 }

@@ -46,11 +46,15 @@ public enum Digits {
         return up ? floor + 1 : floor
     }
 
-    /// The calendar fields of `date` in UTC (`utc`) or the machine's time zone.
-    static func calendarFields(_ date: Date, utc: Bool) -> tm {
+    /// `date` to the whole second as year, month, day, then hour, minute, second, in UTC
+    /// (`utc`) or the machine's time zone: `2026-11-22T01:35:02` with separators `-`, `T`, `:`.
+    static func calendarText(_ date: Date, utc: Bool, dateSeparator: String, between: String, timeSeparator: String) -> String {
         var seconds = time_t(floor(date.timeIntervalSince1970))
         var fields = tm()
         if utc { gmtime_r(&seconds, &fields) } else { localtime_r(&seconds, &fields) }
-        return fields
+        let day = [Int(fields.tm_year) + 1900, Int(fields.tm_mon) + 1, Int(fields.tm_mday)]
+        let time = [Int(fields.tm_hour), Int(fields.tm_min), Int(fields.tm_sec)]
+        return zip(day, [4, 2, 2]).map { padded($0, width: $1) }.joined(separator: dateSeparator) + between
+            + time.map { padded($0, width: 2) }.joined(separator: timeSeparator)
     }
 }

@@ -10,10 +10,8 @@ public enum EventTime {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
         let whole = fraction < 0 ? seconds - 1 : seconds
-        let fields = Digits.calendarFields(Date(timeIntervalSince1970: Double(whole)), utc: true)
-        return Digits.padded(Int(fields.tm_year) + 1900, width: 4) + "-" + Digits.padded(Int(fields.tm_mon) + 1, width: 2)
-            + "-" + Digits.padded(Int(fields.tm_mday), width: 2) + "T" + Digits.padded(Int(fields.tm_hour), width: 2)
-            + ":" + Digits.padded(Int(fields.tm_min), width: 2) + ":" + Digits.padded(Int(fields.tm_sec), width: 2)
+        return Digits.calendarText(Date(timeIntervalSince1970: Double(whole)), utc: true,
+                                   dateSeparator: "-", between: "T", timeSeparator: ":")
             + "." + Digits.padded(Int(fraction < 0 ? fraction + 1000 : fraction), width: 3) + "Z"
     }
 

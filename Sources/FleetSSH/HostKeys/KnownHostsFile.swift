@@ -5,15 +5,14 @@ import Foundation
 struct KnownHostEntry {
     enum Marker { case none, revoked, certAuthority }
     var marker: Marker
-    var patterns: String {
-        didSet { hostPatterns = HostPatterns(patterns) }
-    }
+    /// The host field as written.
+    let patterns: String
     var keyType: String
     var key: [UInt8]
     var file: String
     var line: Int
     /// `patterns` taken apart once: every connection checks every line of the file.
-    private var hostPatterns: HostPatterns
+    private let hostPatterns: HostPatterns
 
     init(marker: Marker, patterns: String, keyType: String, key: [UInt8], file: String, line: Int) {
         self.marker = marker
