@@ -3,8 +3,9 @@ import FleetCore
 import FleetSSH
 import Foundation
 
-/// A transport that borrows its sessions from this user's connection keeper (`--persist`):
-/// a host logged in to by an earlier run, not long ago, is used again without a new login.
+/// A transport that borrows its sessions from this user's connection keeper (`--persist`, on
+/// by default): a host logged in to by an earlier run, not long ago, is used again without a
+/// new login.
 ///
 /// Whatever the keeper cannot do falls back to a session of the run's own (`SSHTransport`), so
 /// keeping connections never makes a run fail that would work without it: no keeper could be
@@ -16,6 +17,7 @@ public actor KeptTransport: Transport {
     private let persist: Double
     private let place: KeeperPlace
     private let direct: SSHTransport
+    private let askedFor: Bool
     private let notice: @Sendable (String) -> Void
     private var linking: Task<KeeperLink?, Never>?
     private var connections: [String: Task<HostConnection, Error>] = [:]
@@ -23,14 +25,17 @@ public actor KeptTransport: Transport {
 
     /// - Parameters:
     ///   - persist: Seconds the keeper stays after this run.
+    ///   - askedFor: Whether the user asked for kept sessions, rather than getting the default:
+    ///     then a secret in the environment, which keeps the keeper out, is worth saying.
     ///   - notice: Where to say why connections are not kept, once per run.
-    public init(options: SSHOptions, taskRunner: Bool = true, persist: Double, place: KeeperPlace = .standard(),
-                notice: @escaping @Sendable (String) -> Void) {
+    public init(options: SSHOptions, taskRunner: Bool = true, persist: Double, askedFor: Bool = true,
+                place: KeeperPlace = .standard(), notice: @escaping @Sendable (String) -> Void) {
         self.options = options
         self.taskRunner = taskRunner
         self.persist = persist
         self.place = place
         self.direct = SSHTransport(options: options, taskRunner: taskRunner)
+        self.askedFor = askedFor
         self.notice = notice
     }
 
@@ -77,17 +82,17 @@ public actor KeptTransport: Transport {
     /// The link to the keeper, made once per run; nil (and a notice) when there cannot be one.
     private func keeperLink() async -> KeeperLink? {
         if let linking { return await linking.value }
-        let place = self.place, persist = self.persist, notice = self.notice
+        let place = self.place, persist = self.persist, askedFor = self.askedFor, notice = self.notice
         let task = Task<KeeperLink?, Never> {
             let environment = ProcessInfo.processInfo.environment
             if let secret = KeeperLauncher.secretVariables.first(where: { environment[$0] != nil }) {
-                notice("connections not kept: \(secret) is set, and passwords are never handed to the keeper")
+                if askedFor { notice("connections not kept: \(secret) is set, and passwords are never handed to the keeper") }
                 return nil
             }
             do {
                 return try await KeeperLauncher.link(place: place, persist: persist)
             } catch {
-                notice("connections not kept: \(error)")
+                notice("connections not kept: \(error)" + (askedFor ? "" : " (FLEET_PERSIST=0 stops trying)"))
                 return nil
             }
         }

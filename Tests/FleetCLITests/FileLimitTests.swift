@@ -26,6 +26,7 @@ final class FileLimitTests: XCTestCase {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
         process.arguments = ["--nofile=64:4096", FleetBinary.url.path, "exec", "-i", inventory.path, "all",
                              "--connect-timeout", "5", "--timeout", "5", "--", "true"]
+        process.environment = FleetBinary.environment()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice

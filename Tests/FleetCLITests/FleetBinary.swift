@@ -32,10 +32,7 @@ struct FleetBinary {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
-        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                   "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/root"]
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        process.environment = self.environment(environment)
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -59,6 +56,17 @@ struct FleetBinary {
         return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData.data, as: UTF8.self),
                       peakMemoryKB: measureMemory ? usage.ru_maxrss : nil)
+    }
+
+    /// A minimal environment (PATH, HOME) plus `extra`. Runs keep their sessions for a minute by
+    /// default; a test that gives no keeper folder of its own (`FLEET_KEEPER_DIR`) turns that off,
+    /// so no test leaves a keeper behind in the user's folder for the next test to borrow from.
+    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                   "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/root"]
+        if extra["FLEET_KEEPER_DIR"] == nil { env["FLEET_PERSIST"] = "0" }
+        for (key, value) in extra { env[key] = value }
+        return env
     }
 
     /// Polls `condition` every 50 ms for up to `seconds`; whether it became true.

@@ -157,6 +157,40 @@ final class KeptConnectionTests: XCTestCase {
         }
     }
 
+    /// With neither `--persist` nor `FLEET_PERSIST`, a run keeps its sessions for 60 seconds,
+    /// and the next run borrows them.
+    func testRunsKeepTheirSessionsForAMinuteByDefault() throws {
+        let lab = try Lab.shared(count: 3)
+        let exec = ["exec", "-i", lab.inventoryPath.path, "--no-group", Self.firstThree(lab), "--", "echo $SSH_CONNECTION"]
+        let first = try FleetBinary.run(exec, environment: environment)
+        let second = try FleetBinary.run(exec, environment: environment)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertFalse(first.stderr.contains("fleet:"), "keeping sessions by default is silent: \(first.stderr)")
+        XCTAssertEqual(Self.connections(first.stdout).count, 3, first.stdout)
+        XCTAssertEqual(Self.connections(second.stdout), Self.connections(first.stdout), "the second run logged in again")
+        let status = try keeperStatus()
+        XCTAssertEqual(status.persist, 60)
+        XCTAssertEqual(status.hosts.count, 3)
+    }
+
+    /// `--persist 0` and `FLEET_PERSIST=0` keep nothing: no keeper starts, every run logs in.
+    func testPersistZeroTurnsKeepingOff() throws {
+        let lab = try Lab.shared(count: 3)
+        let exec = ["exec", "-i", lab.inventoryPath.path, "--no-group", Self.firstThree(lab), "--", "echo $SSH_CONNECTION"]
+        var off = environment
+        off["FLEET_PERSIST"] = "0"
+        let first = try FleetBinary.run(exec, environment: off)
+        let second = try FleetBinary.run(Array(exec.prefix(5)) + ["--persist", "0"] + Array(exec.dropFirst(5)), environment: environment)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(Self.connections(first.stdout).count, 3, first.stdout)
+        XCTAssertTrue(Self.connections(first.stdout).isDisjoint(with: Self.connections(second.stdout)),
+                      "a run with --persist 0 borrowed a session: \(first.stdout) \(second.stdout)")
+        let none = try FleetBinary.run(["keeper", "status"], environment: environment)
+        XCTAssertTrue(none.stdout.hasPrefix("no keeper is running"), none.stdout)
+    }
+
     func testARunHoldingAPasswordNeverHandsItToTheKeeper() throws {
         let lab = try Lab.shared(count: 1)
         var withSecret = environment
@@ -165,6 +199,11 @@ final class KeptConnectionTests: XCTestCase {
                                          environment: withSecret)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("connections not kept: FLEET_BECOME_PASSWORD is set"), result.stderr)
+        // Without --persist the run keeps nothing either, and says nothing: it did not ask.
+        let quiet = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, Self.firstThree(lab), "--", "true"],
+                                        environment: withSecret)
+        XCTAssertEqual(quiet.status, 0, quiet.stderr)
+        XCTAssertFalse(quiet.stderr.contains("connections not kept"), quiet.stderr)
         let status = try FleetBinary.run(["keeper", "status"], environment: environment)
         XCTAssertTrue(status.stdout.hasPrefix("no keeper is running"), status.stdout)
     }
@@ -214,6 +253,7 @@ final class KeptConnectionTests: XCTestCase {
             var runner: Bool
         }
         var pid: Int32
+        var persist: Double
         var hosts: [Entry]
     }
 

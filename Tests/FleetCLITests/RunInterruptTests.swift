@@ -68,9 +68,7 @@ final class RunInterruptTests: XCTestCase {
         process.executableURL = FleetBinary.url
         process.arguments = ["run", "site.yml", "-i", "hosts.yml", "--color", "never"] + arguments
         process.currentDirectoryURL = folder
-        process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                               "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/root"]
-            .merging(environment) { $1 }
+        process.environment = FleetBinary.environment(environment)
         let stdout = folder.appendingPathComponent("stdout"), stderr = folder.appendingPathComponent("stderr")
         FileManager.default.createFile(atPath: stdout.path, contents: nil)
         FileManager.default.createFile(atPath: stderr.path, contents: nil)

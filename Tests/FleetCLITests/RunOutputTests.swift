@@ -146,8 +146,7 @@ final class RunOutputTests: XCTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qec", command, "/dev/null"]
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/root",
-                               "TERM": "xterm-256color"]
+        process.environment = FleetBinary.environment(["PATH": "/usr/bin:/bin", "TERM": "xterm-256color"])
         process.currentDirectoryURL = folder
         let out = Pipe()
         process.standardOutput = out

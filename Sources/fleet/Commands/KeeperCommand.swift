@@ -3,15 +3,15 @@ import FleetKeep
 import Foundation
 
 /// `fleet keeper [status|stop]`: the background process that keeps SSH sessions open between
-/// runs started with `--persist`. `serve` is how a run starts it, not meant for people.
+/// runs (for a minute by default, `--persist`). `serve` is how a run starts it, not meant for people.
 struct KeeperCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keeper",
-        abstract: "Show or stop the background keeper of SSH sessions (runs with --persist).",
+        abstract: "Show or stop the background keeper of SSH sessions kept between runs.",
         discussion: """
-            Runs started with --persist (or FLEET_PERSIST) leave their sessions with a keeper \
-            process of this user, which lends them to the next runs and exits once unused for \
-            that long. Its socket is in FLEET_KEEPER_DIR, else $XDG_RUNTIME_DIR/fleet, else /tmp/fleet-keeper-UID.
+            Runs leave their sessions with a keeper process of this user, which lends them to \
+            the next runs and exits once unused for the persist time: 60s, or --persist \
+            (FLEET_PERSIST); 0 turns keeping off. Its socket is in FLEET_KEEPER_DIR, else $XDG_RUNTIME_DIR/fleet, else /tmp/fleet-keeper-UID.
             """,
         subcommands: [Status.self, Stop.self, Serve.self],
         defaultSubcommand: Status.self)
@@ -53,7 +53,7 @@ struct KeeperCommand: AsyncParsableCommand {
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the keeper (started by runs with --persist).", shouldDisplay: false)
+            abstract: "Run the keeper (started by runs that keep their sessions).", shouldDisplay: false)
 
         @Option var dir: String
         @Option var persist: Double
