@@ -77,8 +77,10 @@ def measure_target(target, args, fleet, scenarios, work, upload_file, results, e
     for scenario in scenarios:
         names = [t for t in tools.SCENARIO_TOOLS[scenario] if t in args.tools]
         if scenario in ("tasks", "upload") and not fleet_has_run(fleet):
-            names = [t for t in names if t not in ("fleet", tools.KEPT)]
+            names = [t for t in names if t not in tools.FLEET_ROWS]
             print(f"   ({scenario}: `fleet run` does not exist yet, fleet skipped)", file=sys.stderr)
+        if scenario == "tasks" and n > tools.ANSIBLE_KEPT_TASKS_MAX_HOSTS:
+            names = [t for t in names if t != tools.ANSIBLE_KEPT]
         if scenario == "bigout" and (n != min(args.sizes) or target.rtt_ms > 0):
             continue  # one host prints: lab size does not matter; the Python proxy would be the bottleneck
         runs = {t: [] for t in names}
@@ -121,9 +123,11 @@ def run_scale(args, fleet, command):
             inventory = os.path.join(run_dir, "fleet.yml")  # fresh per run: no kept capture reused
             inventories.write_fleet(target, inventory)
             forks = str(args.scale)
-            calls = [("exec", [fleet, "exec", "-i", inventory, "all", "--forks", forks, "--json", "--", "hostname"]),
+            # --persist 0: one process, as the scale target asks (kept sessions would live in the keeper beside it).
+            calls = [("exec", [fleet, "exec", "-i", inventory, "all", "--forks", forks, "--persist", "0", "--json", "--",
+                               "hostname"]),
                      ("run", [fleet, "run", os.path.join(BENCH, "scenarios", "fleet", "tasks.yml"), "-i", inventory,
-                              "--forks", forks, "--json"])]
+                              "--forks", forks, "--persist", "0", "--json"])]
             for label, argv in calls:
                 clean_remote_files()
                 r = scale.run_one(label, argv, run_dir)
@@ -226,10 +230,15 @@ def main():
     if not args.no_docs:
         notes = [f"- {max(args.sizes)}-host lab, forks = min(N, 50) for every tool; RTT > 0 through "
                  "Benchmarks/delayproxy.py (a Python process on the same 2 cores as the tools).",
-                 f"- {tools.KEPT}: fleet with `--persist`, measured on the run right after an unmeasured one (sessions "
-                 "and task runners kept by the keeper); its CPU and RSS include the keeper process. Every other row, "
-                 "fleet's included, starts cold: the harness stops whatever a tool leaves running (Ansible's "
-                 "ControlPersist masters too) after each run."]
+                 "- fleet: a first run, with fleet's defaults: it starts the keeper that keeps its sessions for 60 s "
+                 "(its CPU and memory count). "
+                 f"{tools.NO_KEEP}: `--persist 0`, one process that connects itself. "
+                 f"{tools.KEPT}: fleet again right after an unmeasured run, borrowing the sessions and task runners "
+                 f"it left with the keeper. {tools.ANSIBLE_KEPT}: Ansible again right after an unmeasured run, reusing "
+                 "its ControlPersist masters (its default, 60 s; ad-hoc, and tasks up to "
+                 f"{tools.ANSIBLE_KEPT_TASKS_MAX_HOSTS} hosts). For the kept rows, CPU and RSS include what the "
+                 "warm-up left running. Every other row starts cold: the harness stops whatever a tool leaves "
+                 "running (fleet's keeper, Ansible's ControlPersist masters) after each run."]
         report.write_markdown(os.path.join(ROOT, "Docs", "performance.md"), command,
                               report.machine(os.path.join(VENV, "bin", "pip"), fleet),
                               load_before, load_after, rows, notes, name=args.section)

@@ -1,57 +1,75 @@
-"""Measures fleet with --persist on the run after a warm-up: the case of someone running fleet
-again within the persist time (an ad-hoc command after a playbook, a re-run of one group).
+"""Measures a run right after an unmeasured warm-up run of the same tool: the case of someone
+running it again soon (an ad-hoc command after a playbook, a re-run of one group), with
+whatever the tool keeps between runs by default: fleet's keeper (sessions and task runners,
+60 seconds), Ansible's OpenSSH ControlPersist masters (60 seconds).
 
-The keeper is a process of its own that outlives each run, so the harness accounts for it by
-hand: its CPU during the measured run (utime + stime from /proc, which include its finished
-threads) is added to the run's, its memory to the tree's, and it is stopped afterwards.
+What the warm-up leaves running outlives each run, so the harness accounts for it by hand: its
+CPU during the measured run (utime + stime from /proc, which include finished threads) is added
+to the run's, its memory to the tree's, and it is stopped afterwards.
 """
 
 import os
+import signal
 import subprocess
+import time
 
 from . import measure
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def keeper_pid(fleet, env):
-    out = subprocess.run([fleet, "keeper", "status", "--json"], env=env, capture_output=True, text=True).stdout
-    marker = '"pid":'
-    if marker not in out:
-        return None
-    return int(out.split(marker, 1)[1].split(",", 1)[0].split("}", 1)[0])
-
-
 def _cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 def _memory_kb(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     return 0
 
 
 def run(call, run_dir, fleet, exclude):
     warm = call.warm_up
-    subprocess.run(warm.argv, env=warm.env, cwd=os.path.dirname(warm.argv[warm.argv.index("-i") + 1]),
+    subprocess.run(warm.argv, env=warm.env, cwd=run_dir + "-warm-up",
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    pid = keeper_pid(fleet, call.env)
-    if pid is None:
-        raise RuntimeError(f"no keeper after the warm-up run of {call.argv}")
-    before = _cpu_seconds(pid)
+    kept, _ = measure.descendants(os.getpid(), set(exclude))  # the harness is a subreaper: they are its own
+    if not kept:
+        raise RuntimeError(f"nothing kept running after the warm-up run of {warm.argv}")
+    before = {pid: _cpu_seconds(pid) for pid in kept}
     m = measure.run(call.argv, run_dir, "run", env=call.env, stdout_to_null=call.stdout_to_null,
-                    exclude=set(exclude) | {pid})
-    m.cpu += _cpu_seconds(pid) - before
-    m.tree_rss_mb += _memory_kb(pid, "VmRSS") / 1024
-    m.max_rss_mb = max(m.max_rss_mb, _memory_kb(pid, "VmHWM") / 1024)
-    subprocess.run([fleet, "keeper", "stop"], env=call.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        os.waitpid(pid, 0)  # the harness is a subreaper: the keeper is its child by now
-    except ChildProcessError:
-        pass
+                    exclude=set(exclude) | set(kept))
+    m.cpu += sum(_cpu_seconds(pid) - before[pid] for pid in kept)
+    m.tree_rss_mb += sum(_memory_kb(pid, "VmRSS") for pid in kept) / 1024
+    m.max_rss_mb = max([m.max_rss_mb] + [_memory_kb(pid, "VmHWM") / 1024 for pid in kept])
+    _stop(kept, fleet, call.env)
     return m
+
+
+def _stop(pids, fleet, env):
+    if "FLEET_KEEPER_DIR" in (env or {}):  # fleet's keeper: stopped the way a user would
+        subprocess.run([fleet, "keeper", "stop"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + 5
+    for pid in pids:
+        while time.monotonic() < deadline:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if done:
+                break
+            time.sleep(0.01)

@@ -16,11 +16,19 @@ PROBE_MODES = {
     "c-runner": {"tasks": "tasks-runner"},                      # one sh channel, a round trip per task
     "c-pipelined": {"tasks": "tasks-pipelined"},                # one sh channel, the steps written at once
 }
-# fleet again, with --persist, measured on a run right after an unmeasured one (harness/kept.py).
+# fleet again, measured on a run right after an unmeasured one: the sessions and task runners the
+# warm-up left with the keeper (60 seconds by default) are borrowed (harness/kept.py).
 KEPT = "fleet-kept"
-TOOLS = PEERS + [KEPT] + list(PROBE_MODES)
+# fleet with --persist 0: no keeper, every run connects itself and leaves nothing running.
+NO_KEEP = "fleet-nokeep"
+# Ansible again right after an unmeasured run: its OpenSSH ControlPersist masters (60 s, its
+# default) are reused. Only where a warm-up costs little: ad-hoc, and tasks up to 20 hosts.
+ANSIBLE_KEPT = "ansible-kept"
+ANSIBLE_KEPT_TASKS_MAX_HOSTS = 20
+FLEET_ROWS = ["fleet", KEPT, NO_KEEP]
+TOOLS = PEERS + [KEPT, NO_KEEP, ANSIBLE_KEPT] + list(PROBE_MODES)
 SCENARIO_TOOLS = {
-    "adhoc": PEERS + [KEPT, "c-channel"],
+    "adhoc": PEERS + [KEPT, NO_KEEP, ANSIBLE_KEPT, "c-channel"],
     "tasks": TOOLS,
     "upload": PEERS,
     "bigout": ["fleet", "openssh", "pssh"],  # Ansible and pyinfra keep whole outputs in memory
@@ -63,33 +71,49 @@ def _probe(mode, paths, forks):
 
 
 def _fleet(scenario, paths, fleet, forks, run_dir, upload_file):
+    """A first run: the keeper it starts (its own folder) is stopped with the rest after it."""
     # Captures are kept next to the inventory; a copy per run makes every run start cold.
     inventory = os.path.join(run_dir, "fleet.yml")
     shutil.copyfile(paths["fleet"], inventory)
+    env = dict(os.environ, FLEET_KEEPER_DIR=os.path.join(run_dir, "keeper"))
+    env.pop("FLEET_PERSIST", None)
     if scenario == "adhoc":
-        return Invocation([fleet, "exec", "-i", inventory, "all", "--forks", str(forks), "--", "hostname"])
+        return Invocation([fleet, "exec", "-i", inventory, "all", "--forks", str(forks), "--", "hostname"], env)
     if scenario == "bigout":
         return Invocation([fleet, "exec", "-i", inventory, "masters", "--", "head", "-c", str(BIGOUT_BYTES), "/dev/zero"],
-                          stdout_to_null=True)
+                          env, stdout_to_null=True)
     playbook = os.path.join(SCENARIOS, "fleet", f"{scenario}.yml")
     extra = ["-e", f"upload_file={upload_file}"] if scenario == "upload" else []
-    return Invocation([fleet, "run", playbook, "-i", inventory, "--forks", str(forks)] + extra)
+    return Invocation([fleet, "run", playbook, "-i", inventory, "--forks", str(forks)] + extra, env)
+
+
+def _fleet_nokeep(scenario, paths, fleet, forks, run_dir, upload_file):
+    call = _fleet(scenario, paths, fleet, forks, run_dir, upload_file)
+    call.argv[2:2] = ["--persist", "0"]
+    return call
 
 
 def _fleet_kept(scenario, paths, fleet, forks, run_dir, upload_file):
-    """`--persist`: the warm-up run (its own inventory copy, so no capture is reused) leaves its
-    sessions with a keeper of its own folder; the measured run borrows them."""
-    env = dict(os.environ, FLEET_KEEPER_DIR=os.path.join(run_dir, "keeper"))
+    """The default (sessions kept for 60 s): the warm-up run (its own inventory copy, so no
+    capture is reused) leaves its sessions with a keeper of the run's folder; the measured run
+    borrows them."""
+    return _with_warm_up(_fleet, scenario, paths, fleet, forks, run_dir, upload_file)
+
+
+def _ansible_kept(scenario, paths, fleet, forks, run_dir, upload_file):
+    return _with_warm_up(_ansible, scenario, paths, fleet, forks, run_dir, upload_file)
+
+
+def _with_warm_up(make, scenario, paths, fleet, forks, run_dir, upload_file):
+    """`make`'s invocation, preceded by an unmeasured one in a folder of its own that shares
+    the measured run's environment (fleet's keeper folder, Ansible's ControlPath folder)."""
     warm_dir = run_dir + "-warm-up"
     os.makedirs(warm_dir, exist_ok=True)
-    calls = []
-    for directory in (warm_dir, run_dir):
-        call = _fleet(scenario, paths, fleet, forks, directory, upload_file)
-        call.argv[2:2] = ["--persist", "600"]
-        call.env = env
-        calls.append(call)
-    calls[1].warm_up = calls[0]
-    return calls[1]
+    measured = make(scenario, paths, fleet, forks, run_dir, upload_file)
+    warm = make(scenario, paths, fleet, forks, warm_dir, upload_file)
+    warm.env = measured.env
+    measured.warm_up = warm
+    return measured
 
 
 def _ansible_env(paths, run_dir):
