@@ -30,8 +30,8 @@ TOOLS = PEERS + [KEPT, NO_KEEP, ANSIBLE_KEPT] + list(PROBE_MODES)
 SCENARIO_TOOLS = {
     "adhoc": PEERS + [KEPT, NO_KEEP, ANSIBLE_KEPT, "c-channel"],
     "tasks": TOOLS,
-    "upload": PEERS,
-    "bigout": ["fleet", "openssh", "pssh"],  # Ansible and pyinfra keep whole outputs in memory
+    "upload": PEERS + [KEPT, NO_KEEP],
+    "bigout": ["fleet", NO_KEEP, "openssh", "pssh"],  # Ansible and pyinfra keep whole outputs in memory
 }
 BIGOUT_BYTES = 1 << 30
 PROBE_SOURCE = os.path.join(BENCH, "probe", "probe.c")
