@@ -30,7 +30,12 @@ final class ExecOperation: SessionOperation {
     private(set) var deadline: DispatchTime?
     private let timeout: Double?
     weak var owner: SSHSession?
-    private var buffer = [CChar](repeating: 0, count: 64 * 1024)
+    /// Where output is read into: small at first, since most commands print little and a kept
+    /// task runner's channel lives for minutes (500 of them at 64 KiB each would be 32 MB),
+    /// and grown to `largeRead` once a read fills it (a big output).
+    private var buffer = [CChar](repeating: 0, count: smallRead)
+    private static let smallRead = 4 * 1024
+    private static let largeRead = 64 * 1024
 
     init(command: String, input: CommandInput, timeout: Double?, pipe: OutputPipe,
          continuation: CheckedContinuation<ExitStatus, Error>) {
@@ -173,6 +178,9 @@ final class ExecOperation: SessionOperation {
                         raw.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: rc) { Array(UnsafeBufferPointer(start: $0, count: rc)) }
                     }
                     if !detached { pipe.push(kind, bytes) }
+                    if rc == buffer.count && buffer.count < Self.largeRead {
+                        buffer = [CChar](repeating: 0, count: Self.largeRead)
+                    }
                     moved = true
                     bothEmpty = false
                     continue
