@@ -92,7 +92,7 @@ def measure_target(target, args, fleet, scenarios, work, upload_file, results, e
                 call = tools.invocation(tool, scenario, paths, fleet, forks, run_dir, upload_file)
                 clean_remote_files()
                 if call.warm_up:
-                    m = kept.run(call, run_dir, fleet, exclude)
+                    m = kept.run(call, run_dir, fleet, exclude, between=clean_remote_files)
                 else:
                     m = measure.run(call.argv, run_dir, "run", env=call.env, stdout_to_null=call.stdout_to_null,
                                     exclude=exclude)

@@ -38,10 +38,14 @@ def _memory_kb(pid, field):
     return 0
 
 
-def run(call, run_dir, fleet, exclude):
+def run(call, run_dir, fleet, exclude, between=None):
+    """`between` runs after the warm-up: removing what it wrote on the hosts, so that an upload
+    is measured as one and not as a re-run that finds the file already there."""
     warm = call.warm_up
     subprocess.run(warm.argv, env=warm.env, cwd=run_dir + "-warm-up",
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    if between:
+        between()
     kept, _ = measure.descendants(os.getpid(), set(exclude))  # the harness is a subreaper: they are its own
     if not kept:
         raise RuntimeError(f"nothing kept running after the warm-up run of {warm.argv}")
