@@ -9,9 +9,7 @@ to the run's, its memory to the tree's, and it is stopped afterwards.
 """
 
 import os
-import signal
 import subprocess
-import time
 
 from . import measure
 
@@ -62,18 +60,4 @@ def run(call, run_dir, fleet, exclude, between=None):
 def _stop(pids, fleet, env):
     if "FLEET_KEEPER_DIR" in (env or {}):  # fleet's keeper: stopped the way a user would
         subprocess.run([fleet, "keeper", "stop"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for pid in pids:
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-    deadline = time.monotonic() + 5
-    for pid in pids:
-        while time.monotonic() < deadline:
-            try:
-                done, _ = os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if done:
-                break
-            time.sleep(0.01)
+    measure.stop(pids)

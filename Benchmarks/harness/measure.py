@@ -86,6 +86,11 @@ class TreeSampler(threading.Thread):
 def reap_leftovers(exclude):
     """Stops what a finished tool left running under the harness and reaps it."""
     pids, _ = descendants(os.getpid(), set(exclude))
+    return stop(pids)
+
+
+def stop(pids):
+    """Sends SIGTERM to `pids` and reaps those that are the harness's children (5 s at most)."""
     for pid in pids:
         try:
             os.kill(pid, signal.SIGTERM)
