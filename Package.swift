@@ -47,6 +47,7 @@ let package = Package(
         ),
         .testTarget(name: "FleetLabTests", dependencies: ["FleetLab"]),
         .testTarget(name: "FleetCLITests", dependencies: ["FleetLab"], exclude: ["Doubles"]),
+        .testTarget(name: "FleetKeepTests", dependencies: ["FleetKeep", "FleetSSH"]),
         .testTarget(name: "FleetConnectTests", dependencies: ["FleetConnect", "FleetCore", "FleetLab", "FleetTestSupport"]),
     ]
 )

@@ -28,7 +28,7 @@ final class FrameSocket: @unchecked Sendable {
     /// - Parameters:
     ///   - onFrame: Called on the socket's queue with each frame, in order.
     ///   - onClose: Called once on the socket's queue when the peer closed or the socket broke.
-    init(descriptor: Int32, onFrame: @escaping @Sendable (Data) -> Void, onClose: @escaping @Sendable () -> Void) {
+    init(descriptor: Int32, onFrame: @escaping @Sendable ([UInt8]) -> Void, onClose: @escaping @Sendable () -> Void) {
         self.descriptor = descriptor
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
         let source = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: queue)
@@ -45,7 +45,7 @@ final class FrameSocket: @unchecked Sendable {
     }
 
     /// Queues `payload` as one frame; frames go out in the order they were sent.
-    func send(_ payload: Data) throws {
+    func send(_ payload: [UInt8]) throws {
         var frame = [UInt8]()
         frame.reserveCapacity(payload.count + 4)
         let length = UInt32(payload.count)
@@ -76,7 +76,7 @@ final class FrameSocket: @unchecked Sendable {
     }
 
     /// Reads what is there and hands over every whole frame; false at end of stream or error.
-    private func readAvailable(_ onFrame: (Data) -> Void) -> Bool {
+    private func readAvailable(_ onFrame: ([UInt8]) -> Void) -> Bool {
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
@@ -92,14 +92,14 @@ final class FrameSocket: @unchecked Sendable {
         return deliver(onFrame)
     }
 
-    private func deliver(_ onFrame: (Data) -> Void) -> Bool {
+    private func deliver(_ onFrame: ([UInt8]) -> Void) -> Bool {
         var start = 0
         defer { if start > 0 { received.removeFirst(start) } }
         while received.count - start >= 4 {
             let length = received[start..<start + 4].reduce(0) { $0 << 8 | Int($1) }
             guard length <= Self.largestFrame else { return false }
             guard received.count - start - 4 >= length else { break }
-            onFrame(Data(received[start + 4..<start + 4 + length]))
+            onFrame(Array(received[start + 4..<start + 4 + length]))
             start += 4 + length
         }
         return true

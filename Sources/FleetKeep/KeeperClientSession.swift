@@ -10,25 +10,26 @@ import Foundation
 /// is cancelled, as if its own process had ended, and its sessions go back to the pool.
 actor KeeperClientSession {
     private let socket: FrameSocket
-    private let frames: AsyncStream<Data>
+    private let frames: AsyncStream<[UInt8]>
     private let keeper: Keeper
     private var greeted = false
     private var leases: [Int: (entry: HostPool.Entry, connection: HostConnection)] = [:]
     private var working: [Int: Task<Void, Never>] = [:]
+    /// JSON until this keeper has answered `ready`, then binary (`KeeperWire`).
+    private var form = KeeperWire.Form.json
 
     init(descriptor: Int32, keeper: Keeper) {
         // Frames go through a stream so that they are worked on in the order they came (a
         // cancel after the request it cancels).
-        let (frames, arriving) = AsyncStream<Data>.makeStream()
+        let (frames, arriving) = AsyncStream<[UInt8]>.makeStream()
         self.frames = frames
         socket = FrameSocket(descriptor: descriptor, onFrame: { arriving.yield($0) }, onClose: { arriving.finish() })
         self.keeper = keeper
     }
 
     func serve() async {
-        let decoder = JSONDecoder()
         for await payload in frames {
-            guard let frame = try? decoder.decode(RequestFrame.self, from: payload) else { break }
+            guard let frame = try? KeeperWire.request(payload, as: form) else { break }
             if case .bye = frame.request {
                 await finish()
                 reply(frame.id, .done)
@@ -76,7 +77,10 @@ actor KeeperClientSession {
     }
 
     private func reply(_ id: Int, _ reply: KeeperReply) {
-        guard let payload = try? JSONEncoder().encode(ReplyFrame(id: id, reply: reply)) else { return }
+        guard let payload = try? KeeperWire.encode(ReplyFrame(id: id, reply: reply), as: form) else { return }
+        // The client sends nothing more until it has this answer, so no frame of the old form
+        // can come after it.
+        if case .ready = reply { form = .binary }
         try? socket.send(payload)
     }
 
@@ -102,7 +106,7 @@ actor KeeperClientSession {
                 try await connection(lease).prepare()
                 return .done
             case .upload(let lease, let bytes, let path, let mode):
-                try await connection(lease).upload([UInt8](bytes), to: path, mode: mode)
+                try await connection(lease).upload(bytes, to: path, mode: mode)
                 return .done
             case .uploadFile(let lease, let localPath, let path, let mode):
                 let connection = try connection(lease)
@@ -112,7 +116,7 @@ actor KeeperClientSession {
                 try await streaming.upload(file: localPath, to: path, mode: mode)
                 return .done
             case .download(let lease, let path):
-                return .data(Data(try await connection(lease).download(path)))
+                return .data(try await connection(lease).download(path))
             case .status:
                 return .status(await keeper.status())
             case .stop:

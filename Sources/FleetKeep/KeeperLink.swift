@@ -12,6 +12,8 @@ final class KeeperLink: @unchecked Sendable {
     private var nextID = 1
     private var waiting: [Int: CheckedContinuation<KeeperReply, Error>] = [:]
     private var lost = false
+    /// JSON until the keeper answers `ready`, then binary (`KeeperWire`).
+    private var form = KeeperWire.Form.json
 
     init(descriptor: Int32) {
         socket = FrameSocket(descriptor: descriptor, onFrame: { [weak self] in self?.answer($0) },
@@ -21,11 +23,11 @@ final class KeeperLink: @unchecked Sendable {
     /// Sends `request` and waits for its answer. Cancelling the caller asks the keeper to stop
     /// working on it (a command's channel is closed, as when a run's own process ends).
     func call(_ request: KeeperRequest) async throws -> KeeperReply {
-        let id = lock.withLock { () -> Int in
+        let (id, form) = lock.withLock { () -> (Int, KeeperWire.Form) in
             defer { nextID += 1 }
-            return nextID
+            return (nextID, self.form)
         }
-        let payload = try JSONEncoder().encode(RequestFrame(id: id, request: request))
+        let payload = try KeeperWire.encode(RequestFrame(id: id, request: request), as: form)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<KeeperReply, Error>) in
                 let accepted = lock.withLock { () -> Bool in
@@ -37,7 +39,7 @@ final class KeeperLink: @unchecked Sendable {
                 do { try socket.send(payload) } catch { fail(id) }
             }
         } onCancel: { [self] in
-            guard let cancel = try? JSONEncoder().encode(RequestFrame(id: 0, request: .cancel(request: id))) else { return }
+            guard let cancel = try? KeeperWire.encode(RequestFrame(id: 0, request: .cancel(request: id)), as: form) else { return }
             try? socket.send(cancel)
         }
     }
@@ -46,12 +48,18 @@ final class KeeperLink: @unchecked Sendable {
         socket.close()
     }
 
-    private func answer(_ payload: Data) {
-        guard let frame = try? JSONDecoder().decode(ReplyFrame.self, from: payload) else {
+    private func answer(_ payload: [UInt8]) {
+        let form = lock.withLock { self.form }
+        guard let frame = try? KeeperWire.reply(payload, as: form) else {
             socket.close()
             return loseAll()
         }
-        let continuation = lock.withLock { waiting.removeValue(forKey: frame.id) }
+        let continuation = lock.withLock { () -> CheckedContinuation<KeeperReply, Error>? in
+            // Nothing else is sent before the answer to `hello`, so every later frame either way
+            // is binary.
+            if case .ready = frame.reply { self.form = .binary }
+            return waiting.removeValue(forKey: frame.id)
+        }
         continuation?.resume(returning: frame.reply)
     }
 

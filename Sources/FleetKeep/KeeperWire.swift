@@ -2,13 +2,52 @@ import FleetCore
 import FleetSSH
 import Foundation
 
-/// What a run and the connection keeper say to each other over the keeper's socket: JSON
-/// frames, each request numbered so that the answers for many hosts can come back in any order.
+/// What a run and the connection keeper say to each other over the keeper's socket: frames,
+/// each request numbered so that the answers for many hosts can come back in any order.
 ///
-/// Bytes travel as `Data` (base64 in JSON): a `[UInt8]` would be a JSON number per byte.
+/// A connection starts in JSON and stays so until the keeper answers `hello` with `ready`;
+/// from then on both sides write the binary form (`KeeperWire+Binary.swift`), which is what
+/// every task's request and reply use. The greeting stays JSON, in the shape protocol 1 used
+/// for everything, so that builds speaking different protocols still understand `hello`,
+/// `otherBuild` and `stop`: a keeper of another build is always told to stop and replaced.
 enum KeeperWire {
     /// Raised whenever a message changes shape; a keeper of another version is replaced.
-    static let protocolVersion = 1
+    /// 2: the binary form after `ready` (1 was JSON throughout).
+    static let protocolVersion = 2
+
+    /// How a connection's frames are written at a given point (see above).
+    enum Form: Sendable {
+        case json
+        case binary
+    }
+
+    static func encode(_ frame: RequestFrame, as form: Form) throws -> [UInt8] {
+        switch form {
+        case .json: return Array(try JSONEncoder().encode(frame))
+        case .binary: return frame.binary()
+        }
+    }
+
+    static func encode(_ frame: ReplyFrame, as form: Form) throws -> [UInt8] {
+        switch form {
+        case .json: return Array(try JSONEncoder().encode(frame))
+        case .binary: return frame.binary()
+        }
+    }
+
+    static func request(_ payload: [UInt8], as form: Form) throws -> RequestFrame {
+        switch form {
+        case .json: return try JSONDecoder().decode(RequestFrame.self, from: Data(payload))
+        case .binary: return try RequestFrame(binary: payload)
+        }
+    }
+
+    static func reply(_ payload: [UInt8], as form: Form) throws -> ReplyFrame {
+        switch form {
+        case .json: return try JSONDecoder().decode(ReplyFrame.self, from: Data(payload))
+        case .binary: return try ReplyFrame(binary: payload)
+        }
+    }
 }
 
 struct RequestFrame: Codable, Sendable {
@@ -29,7 +68,7 @@ enum KeeperRequest: Codable, Sendable {
     case open(lease: Int, target: WireTarget, options: WireOptions, runner: Bool)
     case run(lease: Int, command: WireCommand, then: [WireCommand])
     case prepare(lease: Int)
-    case upload(lease: Int, bytes: Data, path: String, mode: Int)
+    case upload(lease: Int, bytes: [UInt8], path: String, mode: Int)
     case uploadFile(lease: Int, localPath: String, path: String, mode: Int)
     case download(lease: Int, path: String)
     /// Stop working on request `request` (Ctrl-C): as when a run's own process ends.
@@ -47,7 +86,7 @@ enum KeeperReply: Codable, Sendable {
     case opened(reused: Bool)
     case result(WireResult)
     case done
-    case data(Data)
+    case data([UInt8])
     /// `login`: the host could not be logged in to without a password or passphrase, which the
     /// keeper never holds; the client then logs in itself.
     case failure(kind: WireErrorKind, message: String, login: Bool)
@@ -103,6 +142,18 @@ struct WireOptions: Codable, Sendable, Hashable {
     var useAgent: Bool
     var agentSocket: String?
 
+    init(connectTimeout: Double, loginTimeout: Double, keepaliveInterval: Int, hostKeyPolicy: String,
+         knownHostsFiles: [String], identityFiles: [String], useAgent: Bool, agentSocket: String?) {
+        self.connectTimeout = connectTimeout
+        self.loginTimeout = loginTimeout
+        self.keepaliveInterval = keepaliveInterval
+        self.hostKeyPolicy = hostKeyPolicy
+        self.knownHostsFiles = knownHostsFiles
+        self.identityFiles = identityFiles
+        self.useAgent = useAgent
+        self.agentSocket = agentSocket
+    }
+
     init(_ options: SSHOptions) {
         connectTimeout = options.connectTimeout
         loginTimeout = options.loginTimeout
@@ -132,43 +183,53 @@ struct WireOptions: Codable, Sendable, Hashable {
 
 struct WireCommand: Codable, Sendable {
     var command: String
-    var stdin: Data
+    var stdin: [UInt8]
     var timeout: Double?
     var become: Bool
     var outputLimit: Int?
 
+    init(command: String, stdin: [UInt8], timeout: Double?, become: Bool, outputLimit: Int?) {
+        self.command = command
+        self.stdin = stdin
+        self.timeout = timeout
+        self.become = become
+        self.outputLimit = outputLimit
+    }
+
     init(_ command: RemoteCommand) {
-        self.command = command.command
-        stdin = Data(command.stdin)
-        timeout = command.timeout
-        become = command.become
-        outputLimit = command.outputLimit
+        self.init(command: command.command, stdin: command.stdin, timeout: command.timeout, become: command.become,
+                  outputLimit: command.outputLimit)
     }
 
     var remoteCommand: RemoteCommand {
-        RemoteCommand(command, stdin: [UInt8](stdin), timeout: timeout, become: become, outputLimit: outputLimit)
+        RemoteCommand(command, stdin: stdin, timeout: timeout, become: become, outputLimit: outputLimit)
     }
 }
 
 struct WireResult: Codable, Sendable {
     var exitCode: Int32?
     var signal: String?
-    var stdout: Data
-    var stderr: Data
+    var stdout: [UInt8]
+    var stderr: [UInt8]
     var stdoutDropped: Int
     var stderrDropped: Int
 
+    init(exitCode: Int32?, signal: String?, stdout: [UInt8], stderr: [UInt8], stdoutDropped: Int, stderrDropped: Int) {
+        self.exitCode = exitCode
+        self.signal = signal
+        self.stdout = stdout
+        self.stderr = stderr
+        self.stdoutDropped = stdoutDropped
+        self.stderrDropped = stderrDropped
+    }
+
     init(_ result: RemoteResult) {
-        exitCode = result.exitCode
-        signal = result.signal
-        stdout = Data(result.stdout)
-        stderr = Data(result.stderr)
-        stdoutDropped = result.stdoutDropped
-        stderrDropped = result.stderrDropped
+        self.init(exitCode: result.exitCode, signal: result.signal, stdout: result.stdout, stderr: result.stderr,
+                  stdoutDropped: result.stdoutDropped, stderrDropped: result.stderrDropped)
     }
 
     var result: RemoteResult {
-        RemoteResult(exitCode: exitCode, signal: signal, stdout: [UInt8](stdout), stderr: [UInt8](stderr),
+        RemoteResult(exitCode: exitCode, signal: signal, stdout: stdout, stderr: stderr,
                      stdoutDropped: stdoutDropped, stderrDropped: stderrDropped)
     }
 }

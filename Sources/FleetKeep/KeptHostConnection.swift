@@ -23,7 +23,7 @@ struct KeptHostConnection: HostConnection, FileUploading {
     }
 
     func upload(_ bytes: [UInt8], to path: String, mode: Int) async throws {
-        _ = try await call(.upload(lease: lease, bytes: Data(bytes), path: path, mode: mode))
+        _ = try await call(.upload(lease: lease, bytes: bytes, path: path, mode: mode))
     }
 
     /// The keeper reads the file itself (same user, same machine), so it is never copied here.
@@ -33,8 +33,8 @@ struct KeptHostConnection: HostConnection, FileUploading {
     }
 
     func download(_ path: String) async throws -> [UInt8] {
-        guard case .data(let data) = try await call(.download(lease: lease, path: path)) else { throw Self.unexpected }
-        return [UInt8](data)
+        guard case .data(let bytes) = try await call(.download(lease: lease, path: path)) else { throw Self.unexpected }
+        return bytes
     }
 
     /// The answer, with a failure thrown as the error the run's own connection would throw.
