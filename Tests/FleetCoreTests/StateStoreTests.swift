@@ -176,6 +176,27 @@ final class StateStoreTests: XCTestCase {
         }
     }
 
+    func testHandEditedDatesAreReadAndABadOneNamesItsField() throws {
+        let sandbox = try StateSandbox()
+        try FileManager.default.createDirectory(at: sandbox.stateFolder, withIntermediateDirectories: true)
+        func file(capturedAt: String) -> String {
+            #"{"version": 1, "runs": [], "captures": [{"capturedAt": "\#(capturedAt)", "host": "m", "name": "token", "#
+                + #""playbook": "p.yml", "secret": false, "task": "t", "value": "v"}]}"#
+        }
+        // stateEpoch is 2025-10-09T08:53:20Z.
+        for (text, expected) in [("2025-10-09T08:53:20Z", stateEpoch.timeIntervalSince1970),
+                                 ("2025-10-09T10:53:20.250+02:00", stateEpoch.timeIntervalSince1970 + 0.25),
+                                 ("2025-10-09T08:53:20.5Z", stateEpoch.timeIntervalSince1970 + 0.5)] {
+            try file(capturedAt: text).write(to: sandbox.stateFile, atomically: true, encoding: .utf8)
+            let captured = try XCTUnwrap(try StateStore.read(inventoryPath: sandbox.inventoryPath).captures.first?.capturedAt)
+            XCTAssertEqual(captured.timeIntervalSince1970, expected, accuracy: 0.0005, text)
+        }
+        try file(capturedAt: "2025-10-09 08:53").write(to: sandbox.stateFile, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try StateStore.read(inventoryPath: sandbox.inventoryPath)) { error in
+            XCTAssertTrue(error.localizedDescription.contains(".captures[0].capturedAt"), error.localizedDescription)
+        }
+    }
+
     func testNewerVersionIsRefusedNotRewritten() throws {
         let sandbox = try StateSandbox()
         try FileManager.default.createDirectory(at: sandbox.stateFolder, withIntermediateDirectories: true)

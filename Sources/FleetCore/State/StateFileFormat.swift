@@ -2,8 +2,9 @@ import Foundation
 
 /// The layout of `.fleet/state.json`: `{"version": 1, "captures": [...], "runs": [...]}`.
 ///
-/// Dates are ISO 8601 with milliseconds, keys sorted, so the file reads well and diffs cleanly
-/// (a date read back is therefore rounded to the millisecond, far finer than any TTL).
+/// Dates are ISO 8601 with milliseconds (`EventTime`, as in event logs), keys sorted, so the
+/// file reads well and diffs cleanly (a date read back is therefore rounded to the millisecond,
+/// far finer than any TTL). Reading also takes whole seconds and UTC offsets (a hand edit).
 /// The version comes first when decoding: a file from a newer fleet is refused whole rather than
 /// half-read, so an older fleet never rewrites it without the fields it did not know.
 enum StateFileFormat {
@@ -24,7 +25,7 @@ enum StateFileFormat {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(formatter(fractional: true).string(from: date))
+            try container.encode(EventTime.string(date))
         }
         var data = try encoder.encode(Contents(version: version, captures: snapshot.captures, runs: snapshot.runs))
         data.append(0x0A)
@@ -37,8 +38,7 @@ enum StateFileFormat {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            guard let date = formatter(fractional: true).date(from: text) ?? formatter(fractional: false).date(from: text)
-            else {
+            guard let date = EventTime.date(text) else {
                 throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO 8601 date: \(text)")
             }
             return date
@@ -58,12 +58,6 @@ enum StateFileFormat {
         } catch {
             throw StateError.corrupt(path: path, reason: error.localizedDescription)
         }
-    }
-
-    private static func formatter(fractional: Bool) -> ISO8601DateFormatter {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = fractional ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
-        return formatter
     }
 
     /// A short, human reason for a decoding failure: which field, what was wrong.
