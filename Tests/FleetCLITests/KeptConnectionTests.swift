@@ -244,6 +244,23 @@ final class KeptConnectionTests: XCTestCase {
         XCTAssertNotEqual(try keeperStatus().pid, olderKeeper)
     }
 
+    func testTheKeeperRunsInASessionOfItsOwnWithNoSignalBlocked() throws {
+        let lab = try Lab.shared(count: 1)
+        let result = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, "--no-group", lab.hosts()[0].name, "--", "true"],
+                                         environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let pid = try keeperStatus().pid
+        // Ctrl-C in the terminal goes to the foreground process group of the terminal's session.
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        let fields = stat[stat.range(of: ") ")!.upperBound...].split(separator: " ")
+        XCTAssertEqual(fields[3], "\(pid)", "the keeper's session: \(stat)")
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        XCTAssertTrue(status.contains("SigBlk:\t0000000000000000"), status)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/0"), "/dev/null")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/2"),
+                       keeperFolder.appendingPathComponent("keeper.log").path)
+    }
+
     // MARK: Helpers
 
     private struct Status: Decodable {
