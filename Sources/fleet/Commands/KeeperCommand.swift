@@ -17,7 +17,7 @@ struct KeeperCommand: AsyncParsableCommand {
         defaultSubcommand: Status.self)
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the kept sessions.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "List the kept sessions.")
 
         @Flag(help: "Print one JSON object.")
         var json = false
@@ -39,7 +39,7 @@ struct KeeperCommand: AsyncParsableCommand {
     }
 
     struct Stop: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close every kept session and end the keeper.")
+        static let configuration = CommandConfiguration(commandName: "stop", abstract: "Close every kept session and end the keeper.")
 
         func run() async throws {
             let place = KeeperPlace.standard()
@@ -53,6 +53,7 @@ struct KeeperCommand: AsyncParsableCommand {
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Run the keeper (started by runs that keep their sessions).", shouldDisplay: false)
 
         @Option var dir: String

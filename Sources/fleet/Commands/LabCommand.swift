@@ -20,6 +20,7 @@ struct LabCommand: ParsableCommand {
 
     struct Up: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "up",
             abstract: "Start N SSH hosts (keeps the ones already running) and write their inventory.")
 
         @Argument(help: "Number of hosts: lab-master, then lab-node1 ...")
@@ -52,7 +53,7 @@ struct LabCommand: ParsableCommand {
     }
 
     struct Down: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop every lab host and remove what the lab created.")
+        static let configuration = CommandConfiguration(commandName: "down", abstract: "Stop every lab host and remove what the lab created.")
 
         @OptionGroup var directory: DirectoryOption
 
@@ -63,7 +64,7 @@ struct LabCommand: ParsableCommand {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List lab hosts with address, sshd pid and whether it runs.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "List lab hosts with address, sshd pid and whether it runs.")
 
         @OptionGroup var directory: DirectoryOption
 
