@@ -29,7 +29,7 @@ actor KeeperClientSession {
 
     func serve() async {
         for await payload in frames {
-            guard let frame = try? KeeperWire.request(payload, as: form) else { break }
+            guard let frame = try? KeeperWire.decode(RequestFrame.self, from: payload, as: form) else { break }
             if case .bye = frame.request {
                 await finish()
                 reply(frame.id, .done)

@@ -50,7 +50,7 @@ final class KeeperLink: @unchecked Sendable {
 
     private func answer(_ payload: [UInt8]) {
         let form = lock.withLock { self.form }
-        guard let frame = try? KeeperWire.reply(payload, as: form) else {
+        guard let frame = try? KeeperWire.decode(ReplyFrame.self, from: payload, as: form) else {
             socket.close()
             return loseAll()
         }

@@ -21,41 +21,33 @@ enum KeeperWire {
         case binary
     }
 
-    static func encode(_ frame: RequestFrame, as form: Form) throws -> [UInt8] {
+    static func encode<Frame: KeeperFrame>(_ frame: Frame, as form: Form) throws -> [UInt8] {
         switch form {
         case .json: return Array(try JSONEncoder().encode(frame))
         case .binary: return frame.binary()
         }
     }
 
-    static func encode(_ frame: ReplyFrame, as form: Form) throws -> [UInt8] {
+    static func decode<Frame: KeeperFrame>(_ type: Frame.Type, from payload: [UInt8], as form: Form) throws -> Frame {
         switch form {
-        case .json: return Array(try JSONEncoder().encode(frame))
-        case .binary: return frame.binary()
-        }
-    }
-
-    static func request(_ payload: [UInt8], as form: Form) throws -> RequestFrame {
-        switch form {
-        case .json: return try JSONDecoder().decode(RequestFrame.self, from: Data(payload))
-        case .binary: return try RequestFrame(binary: payload)
-        }
-    }
-
-    static func reply(_ payload: [UInt8], as form: Form) throws -> ReplyFrame {
-        switch form {
-        case .json: return try JSONDecoder().decode(ReplyFrame.self, from: Data(payload))
-        case .binary: return try ReplyFrame(binary: payload)
+        case .json: return try JSONDecoder().decode(type, from: Data(payload))
+        case .binary: return try Frame(binary: payload)
         }
     }
 }
 
-struct RequestFrame: Codable, Sendable {
+/// A message either way, in both forms (`KeeperWire+Binary.swift` has the binary one).
+protocol KeeperFrame: Codable {
+    func binary() -> [UInt8]
+    init(binary bytes: [UInt8]) throws
+}
+
+struct RequestFrame: KeeperFrame, Sendable {
     var id: Int
     var request: KeeperRequest
 }
 
-struct ReplyFrame: Codable, Sendable {
+struct ReplyFrame: KeeperFrame, Sendable {
     var id: Int
     var reply: KeeperReply
 }

@@ -99,11 +99,10 @@ public struct YAMLFile {
     /// A YAML boolean (`true/false/yes/no/on/off`, any case).
     public func bool(_ node: Node, what: String) throws -> Bool {
         let text = try string(node, what: what)
-        switch text.lowercased() {
-        case "true", "yes", "on": return true
-        case "false", "no", "off": return false
-        default: throw error("\(what) must be true or false, found '\(text)'", at: node)
+        guard let value = YAMLFile.plainBool(text) else {
+            throw error("\(what) must be true or false, found '\(text)'", at: node)
         }
+        return value
     }
 
     /// A plain Swift value for a node (String, Int, Double, Bool, nil, [Any], [String: Any])
@@ -136,7 +135,7 @@ public struct YAMLFile {
         }
     }
 
-    /// A YAML 1.1 boolean in any case, as `bool(_:what:)` reads keys (and as Yams read values).
+    /// A YAML 1.1 boolean in any case, for keys (`bool(_:what:)`) and values (`value(of:)`) alike.
     static func plainBool(_ text: String) -> Bool? {
         switch text.lowercased() {
         case "true", "yes", "on": return true
