@@ -227,7 +227,8 @@ struct SSHHostConnection: HostConnection {
                     .errorDescription ?? error.message)
             }
         }
-        let wrapped = command.become ? Become.wrap(command.command, stdin: command.stdin) : (command.command, command.stdin)
+        var wrapped = command.become ? Become.wrap(command.command, stdin: command.stdin) : (command.command, command.stdin)
+        if let seconds = command.timeout { wrapped.0 = RemoteTimeout.wrap(wrapped.0, seconds: seconds) }
         do {
             let (output, exit) = session.start(wrapped.0, stdin: wrapped.1, timeout: command.timeout)
             let limit = command.outputLimit ?? Int.max
@@ -242,6 +243,10 @@ struct SSHHostConnection: HostConnection {
                     }
                 }
                 let status = try await exit.value
+                if let seconds = command.timeout, RemoteTimeout.endedByTimeout(status) {
+                    // The host's `timeout` ended it a moment before fleet's own deadline did.
+                    throw SSHError.commandTimedOut(seconds: seconds)
+                }
                 result.exitCode = status.code
                 result.signal = status.signal
                 return result
