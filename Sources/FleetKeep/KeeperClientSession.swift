@@ -117,6 +117,12 @@ actor KeeperClientSession {
                 return .done
             case .download(let lease, let path):
                 return .data(try await connection(lease).download(path))
+            case .downloadFile(let lease, let path, let localPath):
+                guard let streaming = try connection(lease) as? FileDownloading else {
+                    throw TransportError(.failed, "this connection cannot write a file to disk")
+                }
+                try await streaming.download(path, toFile: localPath)
+                return .done
             case .status:
                 return .status(await keeper.status())
             case .stop:

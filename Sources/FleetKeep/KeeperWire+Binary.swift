@@ -81,6 +81,11 @@ extension KeeperRequest {
             writer.byte(10)
         case .bye:
             writer.byte(11)
+        case .downloadFile(let lease, let path, let localPath):
+            writer.byte(12)
+            writer.int(lease)
+            writer.string(path)
+            writer.string(localPath)
         }
     }
 
@@ -112,6 +117,8 @@ extension KeeperRequest {
             self = .stop
         case 11:
             self = .bye
+        case 12:
+            self = .downloadFile(lease: try reader.int(), path: try reader.string(), localPath: try reader.string())
         case let tag:
             throw WireReader.Malformed(description: "unknown request \(tag)")
         }

@@ -63,6 +63,9 @@ enum KeeperRequest: Codable, Sendable {
     case upload(lease: Int, bytes: [UInt8], path: String, mode: Int)
     case uploadFile(lease: Int, localPath: String, path: String, mode: Int)
     case download(lease: Int, path: String)
+    /// The keeper writes the host's file to `localPath` itself (same user, same machine), so
+    /// a large file never passes through either process's memory whole.
+    case downloadFile(lease: Int, path: String, localPath: String)
     /// Stop working on request `request` (Ctrl-C): as when a run's own process ends.
     case cancel(request: Int)
     case status

@@ -3,7 +3,7 @@ import Foundation
 
 /// One host's session borrowed from the keeper: every call is a request to the keeper, which
 /// runs it on the kept session exactly as the run's own connection would.
-struct KeptHostConnection: HostConnection, FileUploading {
+struct KeptHostConnection: HostConnection, FileUploading, FileDownloading {
     let link: KeeperLink
     let lease: Int
     let place: KeeperPlace
@@ -35,6 +35,12 @@ struct KeptHostConnection: HostConnection, FileUploading {
     func download(_ path: String) async throws -> [UInt8] {
         guard case .data(let bytes) = try await call(.download(lease: lease, path: path)) else { throw Self.unexpected }
         return bytes
+    }
+
+    /// The keeper writes the file itself, so it is never copied here.
+    func download(_ path: String, toFile localPath: String) async throws {
+        let absolute = URL(fileURLWithPath: localPath).standardizedFileURL.path
+        _ = try await call(.downloadFile(lease: lease, path: path, localPath: absolute))
     }
 
     /// The answer, with a failure thrown as the error the run's own connection would throw.

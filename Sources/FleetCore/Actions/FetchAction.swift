@@ -1,9 +1,12 @@
+import Foundation
+
 /// `fetch`: download a remote file into `<dest>/<host name>/<remote absolute path>`, the
 /// layout Ansible uses, so files from many hosts never overwrite each other.
 ///
 /// When a local copy exists, the remote checksum is compared first and nothing is
-/// downloaded if they match. With `become` the file is read through `sudo cat` (SFTP runs as
-/// the login user and could not read root-only files). The local file is written atomically.
+/// downloaded if they match. Over SSH the file streams to disk (any size, bounded memory). With
+/// `become` it is read through `sudo cat` (SFTP runs as the login user and could not read
+/// root-only files), in memory. The local file is written atomically.
 struct FetchAction {
     /// Absolute path on the host.
     var source: String
@@ -27,16 +30,20 @@ struct FetchAction {
     var plan: String { "would fetch \(source) to \(localPath)" }
 
     func run(context: ActionContext) async throws -> ActionOutcome {
-        let local = LocalFiles.contents(of: localPath)
-        if let local {
+        let localSum = FileManager.default.fileExists(atPath: localPath) ? FileDigests.compute(localPath) : nil
+        if let localSum {
             let probe = try await context.connection.run(context.remote("sha256sum < \(ShellQuoting.quote(source))"))
             guard probe.succeeded else { return failure(probe) }
-            if probe.stdoutText.prefix(64) == SHA256.hex(local) {
+            if probe.stdoutText.prefix(64) == localSum {
                 return .succeeded("\(source) unchanged at \(localPath) (ok)", changed: false)
             }
         }
+        if !context.become, let streaming = context.connection as? FileDownloading {
+            return try await fetchToDisk(with: streaming, host: context.host.name)
+        }
         let bytes: [UInt8]
         if context.become {
+            // Through sudo the file comes as a command's output, held in memory.
             let read = try await context.connection.run(context.remote("cat -- \(ShellQuoting.quote(source))"))
             guard read.succeeded else { return failure(read) }
             bytes = read.stdout
@@ -47,13 +54,32 @@ struct FetchAction {
                 return .failed("cannot fetch \(source): \(error.message)")
             }
         }
-        if bytes == local { return .succeeded("\(source) unchanged at \(localPath) (ok)", changed: false) }
+        if let localSum, SHA256.hex(bytes) == localSum {
+            return .succeeded("\(source) unchanged at \(localPath) (ok)", changed: false)
+        }
         do {
             try LocalFiles.writeAtomically(bytes, to: localPath)
         } catch {
             throw ActionError.localWriteFailed(path: localPath, reason: error.localizedDescription, host: context.host.name)
         }
         return .succeeded("fetched \(LocalFiles.sizeText(bytes.count)) from \(source) to \(localPath) (changed)", changed: true)
+    }
+
+    /// Streams the file into place: memory stays bounded whatever its size.
+    private func fetchToDisk(with connection: FileDownloading, host: String) async throws -> ActionOutcome {
+        let folder = URL(fileURLWithPath: localPath).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw ActionError.localWriteFailed(path: localPath, reason: error.localizedDescription, host: host)
+        }
+        do {
+            try await connection.download(source, toFile: localPath)
+        } catch let error as TransportError where error.kind == .failed {
+            return .failed("cannot fetch \(source): \(error.message)")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: localPath))?[.size] as? Int ?? 0
+        return .succeeded("fetched \(LocalFiles.sizeText(size)) from \(source) to \(localPath) (changed)", changed: true)
     }
 
     private func failure(_ result: RemoteResult) -> ActionOutcome {

@@ -60,21 +60,36 @@ extension SSHSession {
         }
     }
 
-    /// Downloads `remotePath` into `localPath` (written to a temporary name, then renamed).
+    /// Downloads `remotePath` into `localPath`, a packet at a time: written to a hidden
+    /// temporary name in the same folder, then renamed, so `localPath` is never half a file.
+    /// The file gets the usual permissions (0666 less the umask), like a file `cp` makes.
     public func download(_ remotePath: String, to localPath: String) async throws {
-        let temporary = localPath + ".fleet-partial"
-        FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600])
-        guard let file = FileHandle(forWritingAtPath: temporary) else {
-            throw SSHError.sftpFailed(operation: "download", path: localPath, reason: "cannot write the local file")
+        let url = URL(fileURLWithPath: localPath)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).fleet-\(UInt32.random(in: 0...UInt32.max))").path
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else {
+            throw SSHError.sftpFailed(operation: "download", path: localPath,
+                                      reason: "cannot write the local file: \(String(cString: strerror(errno)))")
         }
+        let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         do {
-            try await download(remotePath) { try file.write(contentsOf: $0) }
+            try await download(remotePath) { chunk in
+                do {
+                    try file.write(contentsOf: chunk)
+                } catch {
+                    throw SSHError.sftpFailed(operation: "download", path: localPath,
+                                              reason: "cannot write the local file: \(error.localizedDescription)")
+                }
+            }
             try file.close()
-            _ = try? FileManager.default.removeItem(atPath: localPath)
-            try FileManager.default.moveItem(atPath: temporary, toPath: localPath)
+            guard rename(temporary, localPath) == 0 else {
+                throw SSHError.sftpFailed(operation: "download", path: localPath,
+                                          reason: "cannot write the local file: \(String(cString: strerror(errno)))")
+            }
         } catch {
             try? file.close()
-            try? FileManager.default.removeItem(atPath: temporary)
+            unlink(temporary)
             throw error
         }
     }
@@ -93,11 +108,17 @@ extension SSHSession {
             do {
                 while true {
                     let chunk: [UInt8] = try await call("SFTP read") { raw -> [UInt8]? in
-                        var buffer = [CChar](repeating: 0, count: SSHSession.sftpChunk)
-                        let rc = libssh2_sftp_read(handle.value, &buffer, buffer.count)
+                        // Read straight into the array's storage: no zeroing, no copy.
+                        var rc = 0
+                        let bytes = [UInt8](unsafeUninitializedCapacity: SSHSession.sftpChunk) { buffer, count in
+                            rc = buffer.withMemoryRebound(to: CChar.self) {
+                                libssh2_sftp_read(handle.value, $0.baseAddress, $0.count)
+                            }
+                            count = max(0, rc)
+                        }
                         if rc == Int(LIBSSH2_ERROR_EAGAIN) { return nil }
                         if rc < 0 { throw self.sftpError(raw, sftp, "download", remotePath, Int32(rc)) }
-                        return buffer[0..<rc].map { UInt8(bitPattern: $0) }
+                        return bytes
                     }
                     if chunk.isEmpty { break }
                     try consume(chunk)

@@ -1,0 +1,133 @@
+import FleetLab
+import Foundation
+import XCTest
+
+/// `fetch` of a file far larger than fleet should hold in memory streams it to disk: with the
+/// run's own sessions, and through the keeper, which writes the file itself. The lab hosts
+/// share this machine's disk, so the "remote" file is made here.
+final class FetchLargeFileTests: XCTestCase {
+    /// 96 MB: holding it whole (as fetch once did) takes that much on top of the 25-45 MB a
+    /// run needs anyway. (Bigger makes the debug build's test slow; the checksum of an
+    /// unchanged file is covered in ActionLabTests.)
+    private static let size = 96 << 20
+    /// Above what a one-host run needs with the file streamed, below what holding it needs.
+    private static let memoryLimitKB = 90 * 1024
+
+    private var folder: URL!
+    private var remoteFile: String!
+
+    override func setUpWithError() throws {
+        folder = try FleetBinary.temporaryDirectory()
+        chmod(folder.path, 0o700)
+        remoteFile = "/tmp/fleet-fetch-big-\(UUID().uuidString)"
+        let made = try Self.shell("head -c \(Self.size) /dev/urandom > \(remoteFile!) && chmod 644 \(remoteFile!)")
+        XCTAssertEqual(made, 0)
+    }
+
+    override func tearDownWithError() throws {
+        _ = try? FleetBinary.run(["keeper", "stop"], environment: ["FLEET_KEEPER_DIR": folder.appendingPathComponent("keeper").path])
+        try? FileManager.default.removeItem(at: folder)
+        if let remoteFile { try? FileManager.default.removeItem(atPath: remoteFile) }
+    }
+
+    func testALargeFileStreamsToDiskInTheRunProcess() throws {
+        let (output, peakKB) = try runFetch(environment: [:])
+        XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
+        try assertFetchedFileIsIdentical()
+        XCTAssertLessThan(peakKB, Self.memoryLimitKB, "the run held the file in memory")
+        print("peak RSS of a run fetching \(Self.size >> 20) MB: \(peakKB / 1024) MB")
+    }
+
+    func testALargeFileStreamsToDiskThroughTheKeeper() throws {
+        let keeperFolder = folder.appendingPathComponent("keeper")
+        try FileManager.default.createDirectory(at: keeperFolder, withIntermediateDirectories: true)
+        chmod(keeperFolder.path, 0o700)
+        let environment = ["FLEET_KEEPER_DIR": keeperFolder.path]
+        let (output, peakKB) = try runFetch(environment: environment)
+        XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
+        try assertFetchedFileIsIdentical()
+        XCTAssertLessThan(peakKB, Self.memoryLimitKB, "the run held the file in memory")
+
+        let status = try FleetBinary.run(["keeper", "status", "--json"], environment: environment)
+        let pid = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["pid"] as? Int,
+                                status.stdout + status.stderr)
+        let keeperPeakKB = try XCTUnwrap(Self.peakMemoryKB(of: Int32(pid)))
+        XCTAssertLessThan(keeperPeakKB, Self.memoryLimitKB, "the keeper held the file in memory")
+        print("peak RSS through the keeper: run \(peakKB / 1024) MB, keeper \(keeperPeakKB / 1024) MB")
+    }
+
+    // MARK: - Helpers
+
+    private var localCopy: String {
+        folder.appendingPathComponent("fetched/lab-master").path + remoteFile
+    }
+
+    /// Runs a one-task fetch playbook on lab-master while sampling fleet's peak memory.
+    private func runFetch(environment: [String: String]) throws -> (output: FleetBinary.Output, peakKB: Int) {
+        let lab = try Lab.shared(count: 3)
+        let playbook = folder.appendingPathComponent("fetch.yml")
+        try """
+            - hosts: lab-master
+              tasks:
+                - name: big file
+                  fetch: { src: \(remoteFile!), dest: fetched }
+            """.write(to: playbook, atomically: true, encoding: .utf8)
+        return try Self.runSampling(["run", playbook.path, "-i", lab.inventoryPath.path], environment: environment, in: folder)
+    }
+
+    private func assertFetchedFileIsIdentical() throws {
+        let local = try XCTUnwrap(FileManager.default.contents(atPath: localCopy), "nothing at \(localCopy)")
+        let remote = try XCTUnwrap(FileManager.default.contents(atPath: remoteFile))
+        XCTAssertEqual(local.count, Self.size)
+        XCTAssertTrue(local == remote, "the fetched file differs from the host's")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: URL(fileURLWithPath: localCopy).deletingLastPathComponent().path)
+            .filter { $0.hasPrefix(".") }
+        XCTAssertEqual(leftovers, [], "temporary files left beside the fetched one")
+    }
+
+    /// `fleet arguments...` with its output in files, and the largest VmHWM seen while it ran
+    /// (sampled every 10 ms; the peak only grows, so the last sample is within 10 ms of it).
+    private static func runSampling(_ arguments: [String], environment: [String: String],
+                                    in directory: URL) throws -> (FleetBinary.Output, Int) {
+        let out = try FleetBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let stdout = out.appendingPathComponent("out"), stderr = out.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        let process = Process()
+        process.executableURL = FleetBinary.url
+        process.arguments = arguments
+        process.environment = FleetBinary.environment(environment)
+        process.currentDirectoryURL = directory
+        process.standardOutput = try FileHandle(forWritingTo: stdout)
+        process.standardError = try FileHandle(forWritingTo: stderr)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        var peak = 0
+        while process.isRunning {
+            if let sample = peakMemoryKB(of: process.processIdentifier) { peak = max(peak, sample) }
+            usleep(10_000)
+        }
+        process.waitUntilExit()
+        let output = FleetBinary.Output(status: process.terminationStatus,
+                                        stdout: (try? String(contentsOf: stdout, encoding: .utf8)) ?? "",
+                                        stderr: (try? String(contentsOf: stderr, encoding: .utf8)) ?? "")
+        return (output, peak)
+    }
+
+    /// VmHWM (peak resident memory) of a running process, in KB.
+    private static func peakMemoryKB(of pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return Int(line.split(separator: " ").dropFirst().first ?? "")
+    }
+
+    private static func shell(_ command: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
