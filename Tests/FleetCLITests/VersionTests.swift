@@ -31,4 +31,28 @@ final class VersionTests: XCTestCase {
             }
         }
     }
+
+    /// `fleet PARENT NAME --help` shows NAME's own help, even where the parent takes a required
+    /// value (`state -i`) that is not given.
+    func testEverySubcommandShowsItsOwnHelp() throws {
+        for (parent, names) in [("keeper", ["status", "stop"]), ("lab", ["up", "down", "status"]),
+                                ("state", ["list", "forget"])] {
+            for name in names {
+                let help = try FleetBinary.run([parent, name, "--help"])
+                XCTAssertEqual(help.status, 0, help.stderr)
+                XCTAssertTrue(help.stdout.contains("USAGE: fleet \(parent) \(name)"), "\(parent) \(name): \(help.stdout)")
+            }
+        }
+    }
+
+    /// Without `-i`, `fleet state` is a usage error (64) that names the option, as before the
+    /// option became optional to the parser.
+    func testStateWithoutAnInventorySaysWhatToPass() throws {
+        for arguments in [["state"], ["state", "list"], ["state", "forget", "token"]] {
+            let result = try FleetBinary.run(arguments)
+            XCTAssertEqual(result.status, 64, "\(arguments): \(result.stdout)")
+            XCTAssertEqual(result.stdout, "")
+            XCTAssertTrue(result.stderr.contains("Missing expected argument '-i, --inventory <inventory>'"), result.stderr)
+        }
+    }
 }

@@ -18,12 +18,17 @@ struct StateCommand: ParsableCommand {
 
     /// The inventory whose state is shown; shared by both subcommands.
     struct Options: ParsableArguments {
-        @Option(name: [.customShort("i"), .long], help: "The inventory file.")
-        var inventory: String
+        /// Optional to the parser and required here: a required option of the parent made
+        /// `fleet state list --help` fail on it and print the parent's help instead.
+        @Option(name: [.customShort("i"), .long], help: "The inventory file (required).")
+        var inventory: String?
 
         /// The inventory path, after checking the file exists (exit 65 otherwise): state is kept
         /// beside an inventory, so a mistyped path must not show an empty state as if it were real.
         func existingInventory() throws -> String {
+            guard let inventory else {
+                throw ValidationError("Missing expected argument '-i, --inventory <inventory>': the inventory file the runs used")
+            }
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: inventory, isDirectory: &isFolder), !isFolder.boolValue else {
                 throw StateCommand.fail(InputError("inventory \(inventory) does not exist", hint: "pass the inventory file the runs used, with -i"))
