@@ -1,11 +1,18 @@
 import FleetCore
 import FleetSSH
 
-/// Fetched files go over SFTP straight to disk (`SSHSession.download(_:to:)`).
+/// Fetched files go straight to disk: over SFTP (`SSHSession.download(_:to:)`), or with
+/// `become` as the output of `sudo cat` (`SSHSession.run(_:stdin:writingOutputTo:)`).
 extension SSHHostConnection: FileDownloading {
-    func download(_ path: String, toFile localPath: String) async throws {
+    func download(_ path: String, toFile localPath: String, become: Bool) async throws {
         do {
-            try await session.download(path, to: localPath)
+            guard become else { return try await session.download(path, to: localPath) }
+            let read = Become.wrap("cat -- " + ShellQuoting.quote(path), stdin: [])
+            let result = try await session.run(read.command, stdin: read.stdin, writingOutputTo: localPath)
+            guard result.status.succeeded else {
+                let reason = result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
+                throw TransportError(.failed, "\(reason.isEmpty ? "sudo cat failed" : reason) (\(result.status))")
+            }
         } catch let error as SSHError {
             throw Self.map(error)
         }

@@ -117,11 +117,11 @@ actor KeeperClientSession {
                 return .done
             case .download(let lease, let path):
                 return .data(try await connection(lease).download(path))
-            case .downloadFile(let lease, let path, let localPath):
+            case .downloadFile(let lease, let path, let localPath, let become):
                 guard let streaming = try connection(lease) as? FileDownloading else {
                     throw TransportError(.failed, "this connection cannot write a file to disk")
                 }
-                try await streaming.download(path, toFile: localPath)
+                try await streaming.download(path, toFile: localPath, become: become)
                 return .done
             case .status:
                 return .status(await keeper.status())

@@ -81,11 +81,12 @@ extension KeeperRequest {
             writer.byte(10)
         case .bye:
             writer.byte(11)
-        case .downloadFile(let lease, let path, let localPath):
+        case .downloadFile(let lease, let path, let localPath, let become):
             writer.byte(12)
             writer.int(lease)
             writer.string(path)
             writer.string(localPath)
+            writer.bool(become)
         }
     }
 
@@ -118,7 +119,8 @@ extension KeeperRequest {
         case 11:
             self = .bye
         case 12:
-            self = .downloadFile(lease: try reader.int(), path: try reader.string(), localPath: try reader.string())
+            self = .downloadFile(lease: try reader.int(), path: try reader.string(), localPath: try reader.string(),
+                                 become: try reader.bool())
         case let tag:
             throw WireReader.Malformed(description: "unknown request \(tag)")
         }

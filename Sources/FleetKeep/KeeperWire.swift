@@ -65,7 +65,7 @@ enum KeeperRequest: Codable, Sendable {
     case download(lease: Int, path: String)
     /// The keeper writes the host's file to `localPath` itself (same user, same machine), so
     /// a large file never passes through either process's memory whole.
-    case downloadFile(lease: Int, path: String, localPath: String)
+    case downloadFile(lease: Int, path: String, localPath: String, become: Bool)
     /// Stop working on request `request` (Ctrl-C): as when a run's own process ends.
     case cancel(request: Int)
     case status

@@ -38,9 +38,9 @@ struct KeptHostConnection: HostConnection, FileUploading, FileDownloading {
     }
 
     /// The keeper writes the file itself, so it is never copied here.
-    func download(_ path: String, toFile localPath: String) async throws {
+    func download(_ path: String, toFile localPath: String, become: Bool) async throws {
         let absolute = URL(fileURLWithPath: localPath).standardizedFileURL.path
-        _ = try await call(.downloadFile(lease: lease, path: path, localPath: absolute))
+        _ = try await call(.downloadFile(lease: lease, path: path, localPath: absolute, become: become))
     }
 
     /// The answer, with a failure thrown as the error the run's own connection would throw.

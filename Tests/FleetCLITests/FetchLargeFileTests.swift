@@ -25,7 +25,7 @@ final class FetchLargeFileTests: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        _ = try? FleetBinary.run(["keeper", "stop"], environment: ["FLEET_KEEPER_DIR": folder.appendingPathComponent("keeper").path])
+        _ = try? FleetBinary.run(["keeper", "stop"], environment: try keeperEnvironment())
         try? FileManager.default.removeItem(at: folder)
         if let remoteFile { try? FileManager.default.removeItem(atPath: remoteFile) }
     }
@@ -39,35 +39,54 @@ final class FetchLargeFileTests: XCTestCase {
     }
 
     func testALargeFileStreamsToDiskThroughTheKeeper() throws {
-        let keeperFolder = folder.appendingPathComponent("keeper")
-        try FileManager.default.createDirectory(at: keeperFolder, withIntermediateDirectories: true)
-        chmod(keeperFolder.path, 0o700)
-        let environment = ["FLEET_KEEPER_DIR": keeperFolder.path]
-        let (output, peakKB) = try runFetch(environment: environment)
-        XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
-        try assertFetchedFileIsIdentical()
-        XCTAssertLessThan(peakKB, Self.memoryLimitKB, "the run held the file in memory")
+        let environment = try keeperEnvironment()
+        try assertStreamedThroughTheKeeper(try runFetch(environment: environment), environment: environment)
+    }
 
-        let status = try FleetBinary.run(["keeper", "status", "--json"], environment: environment)
-        let pid = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["pid"] as? Int,
-                                status.stdout + status.stderr)
-        let keeperPeakKB = try XCTUnwrap(Self.peakMemoryKB(of: Int32(pid)))
-        XCTAssertLessThan(keeperPeakKB, Self.memoryLimitKB, "the keeper held the file in memory")
-        print("peak RSS through the keeper: run \(peakKB / 1024) MB, keeper \(keeperPeakKB / 1024) MB")
+    /// A root-only file with `become: true`, through the keeper: `sudo cat` on the kept
+    /// session, its output written to disk by the keeper.
+    func testARootOnlyFileStreamsToDiskWithBecomeThroughTheKeeper() throws {
+        XCTAssertEqual(chmod(remoteFile, 0o600), 0)
+        let environment = try keeperEnvironment()
+        let plain = try runFetch(environment: environment).output
+        XCTAssertNotEqual(plain.status, 0, "the login user read a root-only file without become: \(plain.stdout)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: localCopy))
+        try assertStreamedThroughTheKeeper(try runFetch(environment: environment, become: true), environment: environment)
     }
 
     // MARK: - Helpers
+
+    /// `FLEET_KEEPER_DIR` in the test's folder, so the runs start and share a keeper of their own.
+    private func keeperEnvironment() throws -> [String: String] {
+        let keeperFolder = folder.appendingPathComponent("keeper")
+        try FileManager.default.createDirectory(at: keeperFolder, withIntermediateDirectories: true)
+        chmod(keeperFolder.path, 0o700)
+        return ["FLEET_KEEPER_DIR": keeperFolder.path]
+    }
+
+    /// The run succeeded with the whole file in place, and neither the run nor the keeper
+    /// held it in memory.
+    private func assertStreamedThroughTheKeeper(_ run: (output: FleetBinary.Output, peakKB: Int),
+                                                environment: [String: String]) throws {
+        XCTAssertEqual(run.output.status, 0, run.output.stdout + run.output.stderr)
+        try assertFetchedFileIsIdentical()
+        XCTAssertLessThan(run.peakKB, Self.memoryLimitKB, "the run held the file in memory")
+        let keeperPeakKB = try Self.keeperPeakMemoryKB(environment: environment)
+        XCTAssertLessThan(keeperPeakKB, Self.memoryLimitKB, "the keeper held the file in memory")
+        print("peak RSS through the keeper: run \(run.peakKB / 1024) MB, keeper \(keeperPeakKB / 1024) MB")
+    }
 
     private var localCopy: String {
         folder.appendingPathComponent("fetched/lab-master").path + remoteFile
     }
 
     /// Runs a one-task fetch playbook on lab-master while sampling fleet's peak memory.
-    private func runFetch(environment: [String: String]) throws -> (output: FleetBinary.Output, peakKB: Int) {
+    private func runFetch(environment: [String: String], become: Bool = false) throws -> (output: FleetBinary.Output, peakKB: Int) {
         let lab = try Lab.shared(count: 3)
         let playbook = folder.appendingPathComponent("fetch.yml")
         try """
             - hosts: lab-master
+              become: \(become)
               tasks:
                 - name: big file
                   fetch: { src: \(remoteFile!), dest: fetched }
@@ -113,6 +132,14 @@ final class FetchLargeFileTests: XCTestCase {
                                         stdout: (try? String(contentsOf: stdout, encoding: .utf8)) ?? "",
                                         stderr: (try? String(contentsOf: stderr, encoding: .utf8)) ?? "")
         return (output, peak)
+    }
+
+    /// VmHWM of the running keeper, found through `fleet keeper status --json`.
+    private static func keeperPeakMemoryKB(environment: [String: String]) throws -> Int {
+        let status = try FleetBinary.run(["keeper", "status", "--json"], environment: environment)
+        let pid = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["pid"] as? Int,
+                                status.stdout + status.stderr)
+        return try XCTUnwrap(peakMemoryKB(of: Int32(pid)))
     }
 
     /// VmHWM (peak resident memory) of a running process, in KB.

@@ -31,6 +31,19 @@ final class ActionLabTests: XCTestCase {
                       playbookDirectory: playbookDirectory, become: become, timeout: 60)
     }
 
+    /// The local file's digest as `sha256sum` prints it.
+    private static func sha256sum(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return String(output.prefix(64))
+    }
+
     private func template(_ text: String) throws -> Template {
         try Template(parsing: text, location: SourceLocation(file: "lab.yml", line: 1, column: 1))
     }
@@ -93,17 +106,37 @@ final class ActionLabTests: XCTestCase {
         let first = try await ActionExecutor.run(action, context: context())
         XCTAssertTrue(first.changed, first.summary)
         let local = playbookDirectory + "/fetched/" + host.name + source
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [local]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let localSum = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(localSum.prefix(64), remoteSum.prefix(64))
+        XCTAssertEqual(try Self.sha256sum(local), String(remoteSum.prefix(64)))
         let second = try await ActionExecutor.run(action, context: context())
         XCTAssertFalse(second.changed, second.summary)
+    }
+
+    /// A root-only file: SFTP (the login user) cannot read it; with `become` it streams to
+    /// disk as the output of `sudo cat`, and a failing `sudo cat` leaves nothing behind.
+    func testFetchWithBecomeReadsARootOnlyFile() async throws {
+        let source = "/etc/fleet-fetch-\(UUID().uuidString)"
+        cleanup.append(RemoteCommand("rm -f \(source)", become: true))
+        let remoteSum = try await remote("head -c 2000000 /dev/urandom > \(source) && chmod 600 \(source) && sha256sum < \(source)",
+                                         become: true)
+        let action = Action.fetch(src: try template(source), dest: try template("fetched"))
+        let local = playbookDirectory + "/fetched/" + host.name + source
+        let plain = try await ActionExecutor.run(action, context: context())
+        XCTAssertTrue(plain.summary.hasPrefix("cannot fetch \(source): "), plain.summary)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: local))
+
+        let fetched = try await ActionExecutor.run(action, context: context(become: true))
+        XCTAssertTrue(fetched.changed, fetched.summary)
+        XCTAssertEqual(fetched.summary, "fetched 1.9 MB from \(source) to \(local) (changed)")
+        XCTAssertEqual(try Self.sha256sum(local), String(remoteSum.prefix(64)))
+        let again = try await ActionExecutor.run(action, context: context(become: true))
+        XCTAssertFalse(again.changed, again.summary)
+
+        let missing = Action.fetch(src: try template(source + ".missing"), dest: try template("fetched"))
+        let failed = try await ActionExecutor.run(missing, context: context(become: true))
+        XCTAssertTrue(failed.summary.contains("No such file or directory"), failed.summary)
+        let folder = URL(fileURLWithPath: local).deletingLastPathComponent().path
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), [URL(fileURLWithPath: local).lastPathComponent],
+                       "a failed fetch left a file behind")
     }
 
     func testWaitForAPortThatOpensAfterTwoSeconds() async throws {

@@ -25,7 +25,7 @@ enum Samples {
         .upload(lease: 2, bytes: Array(0...255), path: "/tmp/ü x", mode: 0o4755),
         .uploadFile(lease: 2, localPath: "/home/me/file", path: "/srv/file", mode: 0o600),
         .download(lease: 3, path: "/etc/hostname"),
-        .downloadFile(lease: 4, path: "/var/log/big.log", localPath: "/home/me/fetched/web1/var/log/big.log"),
+        .downloadFile(lease: 4, path: "/var/log/big.log", localPath: "/home/me/fetched/web1/var/log/big.log", become: true),
         .cancel(request: 77),
         .status,
         .stop,

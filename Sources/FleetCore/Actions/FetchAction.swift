@@ -4,9 +4,9 @@ import Foundation
 /// layout Ansible uses, so files from many hosts never overwrite each other.
 ///
 /// When a local copy exists, the remote checksum is compared first and nothing is
-/// downloaded if they match. Over SSH the file streams to disk (any size, bounded memory). With
-/// `become` it is read through `sudo cat` (SFTP runs as the login user and could not read
-/// root-only files), in memory. The local file is written atomically.
+/// downloaded if they match. Over SSH the file streams to disk (any size, bounded memory): over
+/// SFTP, or with `become` as the output of `sudo cat` (SFTP runs as the login user and could
+/// not read root-only files). The local file is written atomically.
 struct FetchAction {
     /// Absolute path on the host.
     var source: String
@@ -38,12 +38,11 @@ struct FetchAction {
                 return .succeeded("\(source) unchanged at \(localPath) (ok)", changed: false)
             }
         }
-        if !context.become, let streaming = context.connection as? FileDownloading {
-            return try await fetchToDisk(with: streaming, host: context.host.name)
+        if let streaming = context.connection as? FileDownloading {
+            return try await fetchToDisk(with: streaming, become: context.become, host: context.host.name)
         }
         let bytes: [UInt8]
         if context.become {
-            // Through sudo the file comes as a command's output, held in memory.
             let read = try await context.connection.run(context.remote("cat -- \(ShellQuoting.quote(source))"))
             guard read.succeeded else { return failure(read) }
             bytes = read.stdout
@@ -66,7 +65,7 @@ struct FetchAction {
     }
 
     /// Streams the file into place: memory stays bounded whatever its size.
-    private func fetchToDisk(with connection: FileDownloading, host: String) async throws -> ActionOutcome {
+    private func fetchToDisk(with connection: FileDownloading, become: Bool, host: String) async throws -> ActionOutcome {
         let folder = URL(fileURLWithPath: localPath).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -74,7 +73,7 @@ struct FetchAction {
             throw ActionError.localWriteFailed(path: localPath, reason: error.localizedDescription, host: host)
         }
         do {
-            try await connection.download(source, toFile: localPath)
+            try await connection.download(source, toFile: localPath, become: become)
         } catch let error as TransportError where error.kind == .failed {
             return .failed("cannot fetch \(source): \(error.message)")
         }

@@ -60,36 +60,15 @@ extension SSHSession {
         }
     }
 
-    /// Downloads `remotePath` into `localPath`, a packet at a time: written to a hidden
-    /// temporary name in the same folder, then renamed, so `localPath` is never half a file.
-    /// The file gets the usual permissions (0666 less the umask), like a file `cp` makes.
+    /// Downloads `remotePath` into `localPath`, a packet at a time, through a
+    /// `PartialLocalFile`: `localPath` is never half a file.
     public func download(_ remotePath: String, to localPath: String) async throws {
-        let url = URL(fileURLWithPath: localPath)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).fleet-\(UInt32.random(in: 0...UInt32.max))").path
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else {
-            throw SSHError.sftpFailed(operation: "download", path: localPath,
-                                      reason: "cannot write the local file: \(String(cString: strerror(errno)))")
-        }
-        let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        let file = try PartialLocalFile(for: localPath, operation: "download")
         do {
-            try await download(remotePath) { chunk in
-                do {
-                    try file.write(contentsOf: chunk)
-                } catch {
-                    throw SSHError.sftpFailed(operation: "download", path: localPath,
-                                              reason: "cannot write the local file: \(error.localizedDescription)")
-                }
-            }
-            try file.close()
-            guard rename(temporary, localPath) == 0 else {
-                throw SSHError.sftpFailed(operation: "download", path: localPath,
-                                          reason: "cannot write the local file: \(String(cString: strerror(errno)))")
-            }
+            try await download(remotePath) { try file.append($0) }
+            try file.commit()
         } catch {
-            try? file.close()
-            unlink(temporary)
+            file.discard()
             throw error
         }
     }
