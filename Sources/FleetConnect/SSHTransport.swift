@@ -227,8 +227,10 @@ struct SSHHostConnection: HostConnection {
                     .errorDescription ?? error.message)
             }
         }
-        var wrapped = command.become ? Become.wrap(command.command, stdin: command.stdin) : (command.command, command.stdin)
-        if let seconds = command.timeout { wrapped.0 = RemoteTimeout.wrap(wrapped.0, seconds: seconds) }
+        // The timeout goes inside sudo: run as the login user, `timeout` could not signal
+        // the command sudo starts as root (a `sleep` outlived it in a test).
+        let line = command.timeout.map { RemoteTimeout.wrap(command.command, seconds: $0) } ?? command.command
+        let wrapped = command.become ? Become.wrap(line, stdin: command.stdin) : (line, command.stdin)
         do {
             let (output, exit) = session.start(wrapped.0, stdin: wrapped.1, timeout: command.timeout)
             let limit = command.outputLimit ?? Int.max

@@ -15,7 +15,8 @@ import Foundation
 /// token is 128 random bits per task, so no output can fake it. Per task the semantics stay
 /// those of `sh -c`: own exit code and output, stdin closed, variables and `cd` not leaking
 /// into the next task, `$0` = `sh`, no positional parameters. A timeout uses coreutils
-/// `timeout` on the host and `become` uses `sudo -n` (those two run `sh -c` as a new process).
+/// `timeout` on the host and `become` uses `sudo -n` (those two run `sh -c` as a new process;
+/// `timeout` runs inside sudo, so that it can signal what runs as root).
 /// Limitation: a background process a task starts without redirecting its output may write
 /// into a later task's output; start daemons with their output redirected (as usual anyway).
 /// Tasks with stdin or a sudo password, and hosts where the runner cannot start, use a
@@ -40,8 +41,8 @@ actor TaskRunner {
             printf '%s\n' "$__fleet_tok" >&2
             continue
           fi
-          if [ "$__fleet_t" != 0 ] && [ "$__fleet_to" = 1 ]; then set -- timeout -k 3 "$__fleet_t"; fi
-          if [ "$__fleet_b" = 1 ]; then set -- "$@" sudo -n; fi
+          if [ "$__fleet_b" = 1 ]; then set -- sudo -n; fi
+          if [ "$__fleet_t" != 0 ] && [ "$__fleet_to" = 1 ]; then set -- "$@" timeout -k 3 "$__fleet_t"; fi
           if [ $# -gt 0 ]; then
             "$@" sh -c "$__fleet_cmd" </dev/null
           else

@@ -11,7 +11,8 @@ import Foundation
 /// `timeout` (a minimal image) runs the command as before, and only fleet's deadline applies.
 ///
 /// The wrapper is POSIX sh, parsed by the login shell; the command itself runs under `sh -c`,
-/// as it does through the task runner.
+/// as it does through the task runner. With `become`, sudo must run the wrapper, not the other
+/// way round: `timeout` as the login user cannot signal what sudo runs as root.
 public enum RemoteTimeout {
     /// Whether `status` is `timeout`'s when it stopped the command: exit code 124 after TERM;
     /// after KILL, `timeout` kills its own process group, itself included, so sshd reports
