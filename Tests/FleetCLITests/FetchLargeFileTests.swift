@@ -54,6 +54,48 @@ final class FetchLargeFileTests: XCTestCase {
         try assertStreamedThroughTheKeeper(try runFetch(environment: environment, become: true), environment: environment)
     }
 
+    /// Ctrl-C while `sudo cat` waits on a pipe that never delivers: the run ends at once with
+    /// 130, and no partial file is left beside the destination.
+    func testInterruptingABlockedFetchLeavesNothingBehind() throws {
+        let fifo = "/tmp/fleet-fetch-fifo-\(UUID().uuidString)"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        defer {
+            // Release a `cat` still waiting on the pipe, then remove it.
+            _ = try? Self.shell("timeout 2 sh -c 'echo > \(fifo)'")
+            unlink(fifo)
+        }
+        let lab = try Lab.shared(count: 3)
+        let playbook = folder.appendingPathComponent("fifo.yml")
+        try """
+            - hosts: lab-master
+              become: true
+              tasks:
+                - name: never ends
+                  fetch: { src: \(fifo), dest: fetched }
+            """.write(to: playbook, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = FleetBinary.url
+        process.arguments = ["run", playbook.path, "-i", lab.inventoryPath.path]
+        process.environment = FleetBinary.environment()
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let reading = FleetBinary.waitUntil(seconds: 15) {
+            FleetBinary.processes(containing: "cat -- \(fifo)").contains { !$0.contains("sudo") }
+        }
+        XCTAssertTrue(reading, "sudo cat never started on the host")
+        kill(process.processIdentifier, SIGINT)
+        let ended = FleetBinary.waitUntil(seconds: 10) { !process.isRunning }
+        if !ended { process.terminate() }
+        process.waitUntilExit()
+        XCTAssertTrue(ended, "the run did not end within 10 s of Ctrl-C")
+        XCTAssertEqual(process.terminationStatus, 130)
+        let fetched = folder.appendingPathComponent("fetched/lab-master/tmp").path
+        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: fetched)) ?? [], [], "a partial file was left")
+    }
+
     // MARK: - Helpers
 
     /// `FLEET_KEEPER_DIR` in the test's folder, so the runs start and share a keeper of their own.

@@ -13,20 +13,25 @@ extension SSHSession {
         let file = try PartialLocalFile(for: localPath, operation: "download")
         do {
             let (output, exit) = start(command, stdin: stdin)
-            var stderr: [UInt8] = []
-            var writeError: Error?
-            for await (stream, bytes) in output {
-                if stream == .stderr {
-                    stderr += bytes.prefix(max(0, stderrLimit - stderr.count))
-                } else if writeError == nil {
-                    // Keep reading after a local failure: the channel must be drained to end.
-                    do { try file.append(bytes) } catch { writeError = error }
+            // Cancelling (Ctrl-C) closes the channel, which also ends the output stream.
+            return try await withTaskCancellationHandler {
+                var stderr: [UInt8] = []
+                var writeError: Error?
+                for await (stream, bytes) in output {
+                    if stream == .stderr {
+                        stderr += bytes.prefix(max(0, stderrLimit - stderr.count))
+                    } else if writeError == nil {
+                        // Keep reading after a local failure: the channel must be drained to end.
+                        do { try file.append(bytes) } catch { writeError = error }
+                    }
                 }
+                let status = try await exit.value
+                if let writeError { throw writeError }
+                if status.succeeded { try file.commit() } else { file.discard() }
+                return CommandResult(status: status, stdout: [], stderr: stderr)
+            } onCancel: {
+                exit.cancel()
             }
-            let status = try await exit.value
-            if let writeError { throw writeError }
-            if status.succeeded { try file.commit() } else { file.discard() }
-            return CommandResult(status: status, stdout: [], stderr: stderr)
         } catch {
             file.discard()
             throw error
