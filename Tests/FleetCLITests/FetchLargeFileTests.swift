@@ -57,25 +57,11 @@ final class FetchLargeFileTests: XCTestCase {
     /// Ctrl-C while `sudo cat` waits on a pipe that never delivers: the run ends at once with
     /// 130, and no partial file is left beside the destination.
     func testInterruptingABlockedFetchLeavesNothingBehind() throws {
-        let fifo = "/tmp/fleet-fetch-fifo-\(UUID().uuidString)"
-        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
-        defer {
-            // Release a `cat` still waiting on the pipe, then remove it.
-            _ = try? Self.shell("timeout 2 sh -c 'echo > \(fifo)'")
-            unlink(fifo)
-        }
-        let lab = try Lab.shared(count: 3)
-        let playbook = folder.appendingPathComponent("fifo.yml")
-        try """
-            - hosts: lab-master
-              become: true
-              tasks:
-                - name: never ends
-                  fetch: { src: \(fifo), dest: fetched }
-            """.write(to: playbook, atomically: true, encoding: .utf8)
+        let fifo = try makeFifo()
+        defer { releaseFifo(fifo) }
         let process = Process()
         process.executableURL = FleetBinary.url
-        process.arguments = ["run", playbook.path, "-i", lab.inventoryPath.path]
+        process.arguments = ["run", try fifoPlaybook(fifo, timeout: nil).path, "-i", try Lab.shared(count: 3).inventoryPath.path]
         process.environment = FleetBinary.environment()
         process.currentDirectoryURL = folder
         process.standardOutput = FileHandle.nullDevice
@@ -92,8 +78,20 @@ final class FetchLargeFileTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertTrue(ended, "the run did not end within 10 s of Ctrl-C")
         XCTAssertEqual(process.terminationStatus, 130)
-        let fetched = folder.appendingPathComponent("fetched/lab-master/tmp").path
-        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: fetched)) ?? [], [], "a partial file was left")
+        assertNoPartialFile()
+    }
+
+    /// The task's `timeout:` bounds a fetch as it bounds a command: the same blocked pipe fails
+    /// the task after 1 s, leaving nothing behind.
+    func testAFetchStopsAtItsTaskTimeout() throws {
+        let fifo = try makeFifo()
+        defer { releaseFifo(fifo) }
+        let (result, _) = try Self.runSampling(["run", try fifoPlaybook(fifo, timeout: "1s").path, "-i",
+                                                try Lab.shared(count: 3).inventoryPath.path],
+                                               environment: [:], in: folder, deadline: 10)
+        XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
+        XCTAssertTrue((result.stdout + result.stderr).contains("fetch of \(fifo) timed out after 1s"), result.stdout + result.stderr)
+        assertNoPartialFile()
     }
 
     // MARK: - Helpers
@@ -116,6 +114,37 @@ final class FetchLargeFileTests: XCTestCase {
         let keeperPeakKB = try Self.keeperPeakMemoryKB(environment: environment)
         XCTAssertLessThan(keeperPeakKB, Self.memoryLimitKB, "the keeper held the file in memory")
         print("peak RSS through the keeper: run \(run.peakKB / 1024) MB, keeper \(keeperPeakKB / 1024) MB")
+    }
+
+    /// A named pipe only root may read: `sudo cat` on it waits until someone writes.
+    private func makeFifo() throws -> String {
+        let fifo = "/tmp/fleet-fetch-fifo-\(UUID().uuidString)"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        return fifo
+    }
+
+    /// Lets a `cat` still waiting on the pipe finish, then removes it.
+    private func releaseFifo(_ fifo: String) {
+        _ = try? Self.shell("timeout 2 sh -c 'echo > \(fifo)'")
+        unlink(fifo)
+    }
+
+    private func fifoPlaybook(_ fifo: String, timeout: String?) throws -> URL {
+        let playbook = folder.appendingPathComponent("fifo.yml")
+        try """
+            - hosts: lab-master
+              become: true
+              tasks:
+                - name: never ends
+                  fetch: { src: \(fifo), dest: fetched }
+            """.appending(timeout.map { "\n      timeout: \($0)\n" } ?? "\n").write(to: playbook, atomically: true, encoding: .utf8)
+        return playbook
+    }
+
+    private func assertNoPartialFile(file: StaticString = #filePath, line: UInt = #line) {
+        let fetched = folder.appendingPathComponent("fetched/lab-master/tmp").path
+        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: fetched)) ?? [], [], "a partial file was left",
+                       file: file, line: line)
     }
 
     private var localCopy: String {
@@ -148,8 +177,10 @@ final class FetchLargeFileTests: XCTestCase {
 
     /// `fleet arguments...` with its output in files, and the largest VmHWM seen while it ran
     /// (sampled every 10 ms; the peak only grows, so the last sample is within 10 ms of it).
+    /// A run still going after `deadline` seconds is stopped (exit status 15), so a test of a
+    /// broken build fails instead of hanging.
     private static func runSampling(_ arguments: [String], environment: [String: String],
-                                    in directory: URL) throws -> (FleetBinary.Output, Int) {
+                                    in directory: URL, deadline: Double = 300) throws -> (FleetBinary.Output, Int) {
         let out = try FleetBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
         let stdout = out.appendingPathComponent("out"), stderr = out.appendingPathComponent("err")
@@ -165,8 +196,10 @@ final class FetchLargeFileTests: XCTestCase {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         var peak = 0
+        let stopAt = Date().addingTimeInterval(deadline)
         while process.isRunning {
             if let sample = peakMemoryKB(of: process.processIdentifier) { peak = max(peak, sample) }
+            if Date() > stopAt { process.terminate() }
             usleep(10_000)
         }
         process.waitUntilExit()

@@ -39,7 +39,8 @@ struct FetchAction {
             }
         }
         if let streaming = context.connection as? FileDownloading {
-            return try await fetchToDisk(with: streaming, become: context.become, host: context.host.name)
+            return try await fetchToDisk(with: streaming, become: context.become, timeout: context.timeout,
+                                         host: context.host.name)
         }
         let bytes: [UInt8]
         if context.become {
@@ -64,8 +65,10 @@ struct FetchAction {
         return .succeeded("fetched \(LocalFiles.sizeText(bytes.count)) from \(source) to \(localPath) (changed)", changed: true)
     }
 
-    /// Streams the file into place: memory stays bounded whatever its size.
-    private func fetchToDisk(with connection: FileDownloading, become: Bool, host: String) async throws -> ActionOutcome {
+    /// Streams the file into place: memory stays bounded whatever its size. The task's
+    /// `timeout` bounds the whole transfer.
+    private func fetchToDisk(with connection: FileDownloading, become: Bool, timeout: Double?,
+                             host: String) async throws -> ActionOutcome {
         let folder = URL(fileURLWithPath: localPath).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -73,7 +76,10 @@ struct FetchAction {
             throw ActionError.localWriteFailed(path: localPath, reason: error.localizedDescription, host: host)
         }
         do {
-            try await connection.download(source, toFile: localPath, become: become)
+            let (source, localPath) = (source, localPath)
+            try await TimeLimit.run(seconds: timeout, what: "fetch of \(source)") {
+                try await connection.download(source, toFile: localPath, become: become)
+            }
         } catch let error as TransportError where error.kind == .failed {
             return .failed("cannot fetch \(source): \(error.message)")
         }
