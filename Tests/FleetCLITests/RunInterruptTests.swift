@@ -11,6 +11,13 @@ final class RunInterruptTests: XCTestCase {
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// SIGTERM (`kill`, a service manager, a CI job's timeout) is handled like Ctrl-C: state
+    /// kept, recap printed, exit 130, rather than the process dying on the spot.
+    func testTermDuringALongTaskIsHandledLikeCtrlC() throws {
+        let folder = try interruptDuringALongTask(signal: SIGTERM)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     /// The same through the connection keeper: the keeper closes the command's channel as the
     /// run's own process would, the task after it never runs, and the kept session is still
     /// good for the next run.
@@ -35,7 +42,8 @@ final class RunInterruptTests: XCTestCase {
 
     /// Interrupts a run during its long task and checks what every interrupted run must show.
     /// Returns the folder with the run's inventory (`hosts.yml`), for more checks.
-    private func interruptDuringALongTask(arguments: [String] = [], environment: [String: String] = [:]) throws -> URL {
+    private func interruptDuringALongTask(arguments: [String] = [], environment: [String: String] = [:],
+                                          signal: Int32 = SIGINT) throws -> URL {
         let lab = try Lab.shared(count: 1)
         let host = try XCTUnwrap(lab.hosts().first)
         let folder = try FleetBinary.temporaryDirectory()
@@ -83,8 +91,8 @@ final class RunInterruptTests: XCTestCase {
                       "the long task did not start: " + ((try? String(contentsOf: stderr, encoding: .utf8)) ?? ""))
         let remoteSleep = try XCTUnwrap(Int32(String(contentsOf: sleeper, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         let interruptedAt = Date()
-        kill(process.processIdentifier, SIGINT)
-        XCTAssertTrue(FleetBinary.waitUntil(seconds: 5) { !process.isRunning }, "fleet still runs 5 s after Ctrl-C")
+        kill(process.processIdentifier, signal)
+        XCTAssertTrue(FleetBinary.waitUntil(seconds: 5) { !process.isRunning }, "fleet still runs 5 s after signal \(signal)")
         process.waitUntilExit()
         let elapsed = Date().timeIntervalSince(interruptedAt)
         let out = try String(contentsOf: stdout, encoding: .utf8), err = try String(contentsOf: stderr, encoding: .utf8)

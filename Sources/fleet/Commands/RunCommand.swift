@@ -83,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
                                  sink: outputs, state: state)
         let running = Task { try await engine.run() }
         let interrupt = Self.onInterrupt { running.cancel() }
-        defer { interrupt.cancel() }
+        defer { interrupt.forEach { $0.cancel() } }
         let summary: PlaybookRun.Summary
         do {
             summary = try await running.value
@@ -132,16 +132,20 @@ struct RunCommand: AsyncParsableCommand {
         return sizes.compactMap { $0 }
     }
 
-    /// Ctrl-C cancels the run instead of killing the process, so state is written and the
-    /// SSH layer closes running commands; a second Ctrl-C is ignored until the run ends.
-    static func onInterrupt(_ action: @escaping @Sendable () -> Void) -> DispatchSourceSignal {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            FileHandle.standardError.write(Data("\ninterrupting: cancelling running tasks…\n".utf8))
-            action()
+    /// Ctrl-C (SIGINT) and SIGTERM (`kill`, a service manager, a CI job's timeout) cancel the
+    /// run instead of killing the process, so state is written, the SSH layer closes running
+    /// commands and a half-fetched file is dropped; a second signal is ignored until the run
+    /// ends.
+    static func onInterrupt(_ action: @escaping @Sendable () -> Void) -> [DispatchSourceSignal] {
+        [(SIGINT, "Ctrl-C"), (SIGTERM, "SIGTERM")].map { number, name in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                FileHandle.standardError.write(Data("\ninterrupting (\(name)): cancelling running tasks…\n".utf8))
+                action()
+            }
+            source.resume()
+            return source
         }
-        source.resume()
-        return source
     }
 }
