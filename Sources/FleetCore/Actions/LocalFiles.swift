@@ -56,11 +56,6 @@ enum LocalFiles {
         }
     }
 
-    /// The bytes of a local file, or nil when there is none.
-    static func contents(of path: String) -> [UInt8]? {
-        FileManager.default.contents(atPath: path).map { [UInt8]($0) }
-    }
-
     /// A size for people: "512 B", "1.2 KB", "3.4 MB".
     static func sizeText(_ count: Int) -> String {
         if count < 1024 { return "\(count) B" }
