@@ -119,4 +119,21 @@ final class PlaybookParserTests: XCTestCase {
         let fine = try PlaybookParser.parse(text: text.replacingOccurrences(of: "oops( ", with: "x "), path: "block.yml")
         XCTAssertEqual(fine.plays[0].tasks[0].capture, CaptureSpec(name: "out"))
     }
+
+    /// A `fetch` whose literal `src` can never work is refused when the playbook is read, at
+    /// its position, before any host is touched; one with variables is checked per host.
+    func testFetchOfALiteralRelativeOrClimbingSourceIsRefusedOnReading() throws {
+        for (src, message) in [("etc/hostname", "must be an absolute path on the host, found 'etc/hostname'"),
+                                ("/var/../etc/shadow", "must not contain '..', found '/var/../etc/shadow'")] {
+            let text = "- hosts: all\n  tasks:\n    - fetch: { src: \(src), dest: out }\n"
+            XCTAssertThrowsError(try PlaybookParser.parse(text: text, path: "fetch.yml")) { error in
+                let input = error as? InputError
+                XCTAssertEqual(input?.message, "fetch 'src' \(message)")
+                XCTAssertEqual(input?.location?.line, 3)
+                XCTAssertEqual(input?.location?.column, 21)
+            }
+        }
+        let templated = "- hosts: all\n  tasks:\n    - fetch: { src: \"{{ log_dir }}/app.log\", dest: out }\n"
+        XCTAssertNoThrow(try PlaybookParser.parse(text: templated, path: "fetch.yml"))
+    }
 }

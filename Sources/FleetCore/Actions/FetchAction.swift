@@ -16,15 +16,18 @@ struct FetchAction {
     ///   path is built from it, and must stay under the fetch folder).
     init(src: Template, dest: Template, context: ActionContext) throws {
         source = try src.render(in: context.scope)
-        guard source.hasPrefix("/") else {
-            throw InputError("fetch 'src' must be an absolute path on the host, found '\(source)'", at: src.locator.base)
-        }
-        guard !source.split(separator: "/").contains("..") else {
-            throw InputError("fetch 'src' must not contain '..', found '\(source)'", at: src.locator.base)
-        }
+        if let problem = Self.sourceProblem(source) { throw InputError(problem, at: src.locator.base) }
         let root = try dest.render(in: context.scope)
         let folder = root.isEmpty ? context.fetchDirectory : LocalFiles.join(context.playbookDirectory, root)
         localPath = LocalFiles.join(folder, context.host.name) + source
+    }
+
+    /// Why `source` cannot be fetched, or nil. Checked when the playbook is read for a `src`
+    /// without variables (so nothing runs anywhere), and per host once rendered.
+    static func sourceProblem(_ source: String) -> String? {
+        if !source.hasPrefix("/") { return "fetch 'src' must be an absolute path on the host, found '\(source)'" }
+        if source.split(separator: "/").contains("..") { return "fetch 'src' must not contain '..', found '\(source)'" }
+        return nil
     }
 
     var plan: String { "would fetch \(source) to \(localPath)" }

@@ -12,8 +12,11 @@ extension PlaybookReader {
         case "template": return .template(try copySpec(node, keyword: "template"))
         case "fetch":
             let entries = try strictMapping(node, what: "'fetch'", allowed: ["src", "dest"])
-            return .fetch(src: try required("src", in: entries, of: node, action: "fetch"),
-                          dest: try required("dest", in: entries, of: node, action: "fetch"))
+            let src = try required("src", in: entries, of: node, action: "fetch")
+            if !src.source.contains("{"), let problem = FetchAction.sourceProblem(src.source) {
+                throw InputError(problem, at: src.locator.base)
+            }
+            return .fetch(src: src, dest: try required("dest", in: entries, of: node, action: "fetch"))
         case "wait_for": return .waitFor(try waitFor(node))
         default: throw file.error("unknown action '\(keyword)'", at: node)
         }
