@@ -57,6 +57,17 @@ def _sh(command):
         return "?"
 
 
+def _libssh2_version():
+    """LIBSSH2_VERSION of the copy fleet builds."""
+    header = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                          "Sources", "CLibSSH2", "include", "libssh2.h")
+    with open(header) as f:
+        for line in f:
+            if line.startswith("#define LIBSSH2_VERSION "):
+                return line.split('"')[1]
+    return "?"
+
+
 def machine(venv_pip, fleet_binary):
     cpu = _sh("lscpu | sed -n 's/^Model name: *//p'")
     memory = _sh("free -m | awk '/^Mem:/{print $2}'")
@@ -64,7 +75,8 @@ def machine(venv_pip, fleet_binary):
     return [
         f"- CPU: {cpu}, `nproc` = {os.cpu_count()}; memory {memory} MiB",
         f"- kernel {platform.release()}; {_sh('. /etc/os-release; echo $PRETTY_NAME')}",
-        f"- libssh2 (fleet's) {_sh('pkg-config --modversion libssh2')}; {_sh('ssh -V 2>&1')}",
+        f"- libssh2 (fleet's and the C probes') {_libssh2_version()}, the copy in `Sources/CLibSSH2` "
+        f"(whole-packet cipher patch); {_sh('ssh -V 2>&1')}",
         f"- Python {platform.python_version()}; " + "; ".join(" ".join(line.split()) for line in versions.splitlines()),
         f"- fleet at commit {_sh('git rev-parse --short HEAD')}, release build `{fleet_binary}`",
     ]

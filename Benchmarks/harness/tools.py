@@ -1,5 +1,6 @@
 """The command line of every tool for every scenario, built from the inventories of one target."""
 
+import glob
 import json
 import os
 import shutil
@@ -36,12 +37,18 @@ SCENARIO_TOOLS = {
 BIGOUT_BYTES = 1 << 30
 PROBE_SOURCE = os.path.join(BENCH, "probe", "probe.c")
 PROBE = os.path.join(BENCH, ".probe", "probe")
+# The libssh2 fleet builds (Sources/CLibSSH2): the probes are compiled with the same copy, patch
+# included, so a difference between fleet and a probe is never the library's.
+LIBSSH2 = os.path.join(os.path.dirname(BENCH), "Sources", "CLibSSH2")
 
 
 def build_probe():
-    """Compiles the C probe into Benchmarks/.probe/probe (once per run.py invocation)."""
+    """Compiles the C probe and fleet's libssh2 into Benchmarks/.probe/probe (once per run.py invocation)."""
     os.makedirs(os.path.dirname(PROBE), exist_ok=True)
-    subprocess.run(["cc", "-std=c11", "-O2", "-o", PROBE, PROBE_SOURCE, "-lssh2", "-lpthread"], check=True)
+    libssh2_sources = sorted(glob.glob(os.path.join(LIBSSH2, "libssh2", "*.c")))
+    subprocess.run(["cc", "-std=gnu11", "-O2", "-o", PROBE, PROBE_SOURCE] + libssh2_sources +
+                   ["-I", os.path.join(LIBSSH2, "include"), "-I", os.path.join(LIBSSH2, "libssh2"),
+                    "-DOPENSSL_API_COMPAT=0x10101000L", "-lcrypto", "-lpthread"], check=True)
     return PROBE
 
 
