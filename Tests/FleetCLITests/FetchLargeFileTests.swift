@@ -81,6 +81,43 @@ final class FetchLargeFileTests: XCTestCase {
         assertNoPartialFile()
     }
 
+    /// SIGKILL cannot be caught, so a run killed mid-fetch leaves its hidden temporary file.
+    /// The next fetch to the same destination removes it once it is a minute old and its
+    /// writer is gone (here: a run that itself stops at its 1 s timeout).
+    func testALeftoverOfAKilledFetchIsRemovedByTheNextOne() throws {
+        let fifo = try makeFifo()
+        defer { releaseFifo(fifo) }
+        let inventory = try Lab.shared(count: 3).inventoryPath.path
+        let process = Process()
+        process.executableURL = FleetBinary.url
+        process.arguments = ["run", try fifoPlaybook(fifo, timeout: nil).path, "-i", inventory]
+        process.environment = FleetBinary.environment()
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let fetched = folder.appendingPathComponent("fetched/lab-master/tmp").path
+        let leftover = FleetBinary.waitUntil(seconds: 15) {
+            !((try? FileManager.default.contentsOfDirectory(atPath: fetched)) ?? []).isEmpty
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertTrue(leftover, "the killed run had no temporary file yet")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: fetched)) ?? []
+        XCTAssertEqual(names.count, 1, "\(names)")
+        // PartialLocalFile.leftoverAge is a minute.
+        let aMinuteAndMoreAgo = Date().addingTimeInterval(-65)
+        for name in names {
+            try FileManager.default.setAttributes([.modificationDate: aMinuteAndMoreAgo], ofItemAtPath: fetched + "/" + name)
+        }
+
+        let (next, _) = try Self.runSampling(["run", try fifoPlaybook(fifo, timeout: "1s").path, "-i", inventory],
+                                             environment: [:], in: folder, deadline: 10)
+        XCTAssertEqual(next.status, 2, next.stdout + next.stderr)
+        assertNoPartialFile()
+    }
+
     /// The task's `timeout:` bounds a fetch as it bounds a command: the same blocked pipe fails
     /// the task after 1 s, leaving nothing behind.
     func testAFetchStopsAtItsTaskTimeout() throws {
