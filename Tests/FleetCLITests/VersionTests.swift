@@ -53,6 +53,7 @@ final class VersionTests: XCTestCase {
             XCTAssertEqual(result.status, 64, "\(arguments): \(result.stdout)")
             XCTAssertEqual(result.stdout, "")
             XCTAssertTrue(result.stderr.contains("Missing expected argument '-i, --inventory <inventory>'"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("Usage: fleet state"), "the usage line is not the state command's: \(result.stderr)")
         }
     }
 }

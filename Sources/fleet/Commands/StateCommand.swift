@@ -23,12 +23,19 @@ struct StateCommand: ParsableCommand {
         @Option(name: [.customShort("i"), .long], help: "The inventory file (required).")
         var inventory: String?
 
-        /// The inventory path, after checking the file exists (exit 65 otherwise): state is kept
-        /// beside an inventory, so a mistyped path must not show an empty state as if it were real.
-        func existingInventory() throws -> String {
+        /// A usage error (exit 64) without `-i`. Each subcommand calls it from `validate()`, so
+        /// the usage line printed with it is that subcommand's, not the root command's.
+        func requiredInventory() throws -> String {
             guard let inventory else {
                 throw ValidationError("Missing expected argument '-i, --inventory <inventory>': the inventory file the runs used")
             }
+            return inventory
+        }
+
+        /// The inventory path, after checking the file exists (exit 65 otherwise): state is kept
+        /// beside an inventory, so a mistyped path must not show an empty state as if it were real.
+        func existingInventory() throws -> String {
+            let inventory = try requiredInventory()
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: inventory, isDirectory: &isFolder), !isFolder.boolValue else {
                 throw StateCommand.fail(InputError("inventory \(inventory) does not exist", hint: "pass the inventory file the runs used, with -i"))
@@ -46,6 +53,8 @@ struct StateCommand: ParsableCommand {
 
         @Flag(help: "Print one JSON object with captures and runs (secret values masked).")
         var json = false
+
+        func validate() throws { _ = try state.options.requiredInventory() }
 
         func run() throws {
             let inventory = try state.options.existingInventory()
@@ -71,6 +80,8 @@ struct StateCommand: ParsableCommand {
 
         @Option(help: "Only forget the value kept for this host.")
         var host: String?
+
+        func validate() throws { _ = try state.options.requiredInventory() }
 
         func run() throws {
             let inventory = try state.options.existingInventory()
