@@ -10,7 +10,9 @@ import XCTest
 /// not milliseconds.
 final class LoginRoundTripTests: XCTestCase {
     /// A key that works is offered at once: no "none" request for the server's method list first,
-    /// and exactly the two publickey requests libssh2 makes (the query, then the signature).
+    /// and one publickey request, already signed. (Upstream libssh2 asks whether the key would do
+    /// before it signs, a second round trip; fleet's copy signs at once when it holds the private
+    /// key, see `Sources/CLibSSH2/libssh2/README.md`.)
     func testAWorkingKeyLogsInWithoutAskingForTheMethodList() async throws {
         let lab = try LabSupport.lab()
         let server = try LoggingSSHD(lab: lab)
@@ -22,6 +24,37 @@ final class LoginRoundTripTests: XCTestCase {
 
         let log = try server.log()
         XCTAssertEqual(server.userauthRequests(in: log, method: "none"), 0, log)
+        XCTAssertEqual(server.userauthRequests(in: log, method: "publickey"), 1, log)
+    }
+
+    /// Through ssh-agent, a key is still offered before the agent is asked to sign with it: an
+    /// agent may hold keys the server refuses, and a hardware key would make its user touch it
+    /// for each signature.
+    func testAnAgentKeyIsOfferedBeforeItIsSigned() async throws {
+        let lab = try LabSupport.lab()
+        let server = try LoggingSSHD(lab: lab)
+        defer { server.stop() }
+        let socket = server.folder.appendingPathComponent("agent.sock").path
+        let agent = Process()
+        agent.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-agent")
+        agent.arguments = ["-D", "-a", socket]  // in the foreground, so the test owns and ends it
+        agent.standardOutput = FileHandle.nullDevice
+        agent.standardError = FileHandle.nullDevice
+        try agent.run()
+        // KILL, not TERM: a child of the test process inherits its blocked signals, TERM included.
+        defer { kill(agent.processIdentifier, SIGKILL); agent.waitUntilExit() }
+        for _ in 0..<50 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }
+        try LabSupport.shell("SSH_AUTH_SOCK=\(socket) ssh-add -q \(lab.keyPath.path) 2>&1")
+        var options = LabSupport.options(lab)
+        options.useAgent = true
+        options.agentSocket = socket
+        options.identityFiles = []
+        let session = try await server.connect(options: options)
+        let result = try await session.run("true")
+        XCTAssertEqual(result.status.code, 0)
+        await session.close()
+
+        let log = try server.log()
         XCTAssertEqual(server.userauthRequests(in: log, method: "publickey"), 2, log)
     }
 

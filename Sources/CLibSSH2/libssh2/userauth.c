@@ -1212,7 +1212,19 @@ _libssh2_userauth_publickey(LIBSSH2_SESSION *session,
         _libssh2_debug(session, LIBSSH2_TRACE_AUTH,
                        "Attempting publickey authentication");
 
-        session->userauth_pblc_state = libssh2_NB_state_created;
+        /* fleet: with the private key at hand (a file or memory), sign the
+           first request instead of asking first whether the key would do
+           (RFC 4252 section 7 allows both). That saves a round trip per
+           login. An agent or a caller's callback is still asked first, so
+           that no key the server would refuse gets signed there (a hardware
+           key would ask its user for a touch). */
+        if(sign_callback == sign_fromfile ||
+           sign_callback == sign_frommemory) {
+            *session->userauth_pblc_b = 0x01;
+            session->userauth_pblc_state = libssh2_NB_state_sent1;
+        }
+        else
+            session->userauth_pblc_state = libssh2_NB_state_created;
     }
 
     if(session->userauth_pblc_state == libssh2_NB_state_created) {
