@@ -138,37 +138,16 @@ extension AuthTests {
     func testKeyboardInteractiveAnswersThePasswordPrompt() async throws {
         let lab = try LabSupport.lab()
         let password = try lab.password()
-        let folder = try LabSupport.temporaryDirectory()
-        let port = Int.random(in: 30000...40000)
-        try LabSupport.shell("ssh-keygen -q -t ed25519 -N '' -f \(folder.path)/host_key")
-        try """
-            ListenAddress 127.0.0.1:\(port)
-            HostKey \(folder.path)/host_key
-            PidFile \(folder.path)/sshd.pid
-            UsePAM yes
-            PasswordAuthentication no
-            KbdInteractiveAuthentication yes
-            PubkeyAuthentication no
-            AllowUsers \(Lab.passwordUser)
-            LogLevel ERROR
-            """.write(toFile: folder.path + "/sshd_config", atomically: true, encoding: .utf8)
-        try LabSupport.shell("mkdir -p /run/sshd; /usr/sbin/sshd -f \(folder.path)/sshd_config -E \(folder.path)/log")
-        defer { _ = try? LabSupport.shell("kill $(cat \(folder.path)/sshd.pid)") }
-        let key = try String(contentsOfFile: folder.path + "/host_key.pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
-        try "[127.0.0.1]:\(port) \(key)\n".write(toFile: folder.path + "/known_hosts", atomically: true, encoding: .utf8)
+        let server = try LoopbackSSHD([
+            "UsePAM yes", "PasswordAuthentication no", "KbdInteractiveAuthentication yes", "PubkeyAuthentication no",
+            "AllowUsers \(Lab.passwordUser)", "LogLevel ERROR",
+        ])
+        defer { server.stop() }
         var options = LabSupport.options(lab, environment: ["FLEET_PASSWORD": password])
-        options.knownHostsFiles = [folder.path + "/known_hosts"]
+        options.knownHostsFiles = [server.knownHostsPath]
         options.identityFiles = []
-        let target = SSHTarget(address: "127.0.0.1", port: port, user: Lab.passwordUser)
-        var session: SSHSession?
-        for _ in 0..<20 where session == nil {  // sshd daemonises and may need a moment to listen
-            do {
-                session = try await SSHSession.connect(to: target, options: options)
-            } catch SSHError.connectFailed {
-                try await Task.sleep(nanoseconds: 100_000_000)
-            }
-        }
-        let connected = try XCTUnwrap(session)
+        let target = server.target(user: Lab.passwordUser)
+        let connected = try await server.connect(user: Lab.passwordUser, options: options)
         let whoami = try await connected.run("whoami")
         XCTAssertEqual(whoami.stdoutText, "\(Lab.passwordUser)\n")
         await connected.close()

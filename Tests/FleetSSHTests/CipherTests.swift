@@ -51,47 +51,21 @@ final class CipherTests: XCTestCase {
     /// user, runs `body`, and stops the sshd.
     private func withServer(offering cipher: String, password: String,
                             _ body: (SSHSession) async throws -> Void) async throws {
-        let folder = try LabSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let port = Int.random(in: 30000...40000)
-        try LabSupport.shell("ssh-keygen -q -t ed25519 -N '' -f \(folder.path)/host_key")
-        try """
-            ListenAddress 127.0.0.1:\(port)
-            HostKey \(folder.path)/host_key
-            PidFile \(folder.path)/sshd.pid
-            Ciphers \(cipher)
-            UsePAM no
-            PasswordAuthentication yes
-            PubkeyAuthentication no
-            AllowUsers \(Lab.passwordUser)
-            LogLevel ERROR
-            Subsystem sftp internal-sftp
-            """.write(toFile: folder.path + "/sshd_config", atomically: true, encoding: .utf8)
-        try LabSupport.shell("mkdir -p /run/sshd; /usr/sbin/sshd -f \(folder.path)/sshd_config -E \(folder.path)/log")
-        defer { _ = try? LabSupport.shell("kill $(cat \(folder.path)/sshd.pid)") }
-        let key = try String(contentsOfFile: folder.path + "/host_key.pub", encoding: .utf8)
-            .split(separator: " ").prefix(2).joined(separator: " ")
-        try "[127.0.0.1]:\(port) \(key)\n".write(toFile: folder.path + "/known_hosts", atomically: true, encoding: .utf8)
+        let server = try LoopbackSSHD([
+            "Ciphers \(cipher)", "UsePAM no", "PasswordAuthentication yes", "PubkeyAuthentication no",
+            "AllowUsers \(Lab.passwordUser)", "LogLevel ERROR", "Subsystem sftp internal-sftp",
+        ])
+        defer { server.stop() }
         var options = LabSupport.options(try LabSupport.lab(), environment: ["FLEET_PASSWORD": password])
-        options.knownHostsFiles = [folder.path + "/known_hosts"]
         options.identityFiles = []
-        let target = SSHTarget(address: "127.0.0.1", port: port, user: Lab.passwordUser)
-        var session: SSHSession?
-        for _ in 0..<20 where session == nil {  // sshd daemonises and may need a moment to listen
-            do {
-                session = try await SSHSession.connect(to: target, options: options)
-            } catch SSHError.connectFailed {
-                try await Task.sleep(nanoseconds: 100_000_000)
-            }
-        }
-        let connected = try XCTUnwrap(session, "the sshd offering \(cipher) never answered")
+        let session = try await server.connect(user: Lab.passwordUser, options: options)
         do {
-            try await body(connected)
+            try await body(session)
         } catch {
-            await connected.close()
+            await session.close()
             throw error
         }
-        await connected.close()
+        await session.close()
     }
 
     private func digest(of bytes: [UInt8]) throws -> String {

@@ -99,62 +99,31 @@ final class LoginRoundTripTests: XCTestCase {
 /// A throwaway sshd on loopback for the lab's key user, logging at DEBUG to a file. Only
 /// publickey is enabled, so a refused key leaves a known method list.
 private struct LoggingSSHD {
-    let folder: URL
-    let port: Int
+    let server: LoopbackSSHD
     let user: String
 
     init(lab: Lab) throws {
-        folder = try LabSupport.temporaryDirectory()
-        port = Int.random(in: 30000...40000)
         user = lab.user
         let authorized = lab.directory.appendingPathComponent("authorized_keys").path
-        try LabSupport.shell("ssh-keygen -q -t ed25519 -N '' -f \(folder.path)/host_key")
-        try """
-            ListenAddress 127.0.0.1:\(port)
-            HostKey \(folder.path)/host_key
-            PidFile \(folder.path)/sshd.pid
-            AuthorizedKeysFile none
-            AuthorizedKeysCommand /bin/cat \(authorized)
-            AuthorizedKeysCommandUser root
-            StrictModes no
-            UsePAM no
-            PubkeyAuthentication yes
-            PasswordAuthentication no
-            KbdInteractiveAuthentication no
-            AllowUsers \(user)
-            LogLevel DEBUG
-            UseDNS no
-            """.write(toFile: folder.path + "/sshd_config", atomically: true, encoding: .utf8)
-        try LabSupport.shell("mkdir -p /run/sshd; /usr/sbin/sshd -f \(folder.path)/sshd_config -E \(folder.path)/log")
-        let key = try String(contentsOfFile: folder.path + "/host_key.pub", encoding: .utf8)
-            .split(separator: " ").prefix(2).joined(separator: " ")
-        try "[127.0.0.1]:\(port) \(key)\n".write(toFile: folder.path + "/known_hosts", atomically: true, encoding: .utf8)
+        server = try LoopbackSSHD([
+            "AuthorizedKeysFile none", "AuthorizedKeysCommand /bin/cat \(authorized)", "AuthorizedKeysCommandUser root",
+            "StrictModes no", "UsePAM no", "PubkeyAuthentication yes", "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no", "AllowUsers \(user)", "LogLevel DEBUG", "UseDNS no",
+        ])
     }
+
+    var folder: URL { server.folder }
 
     func connect(options: SSHOptions) async throws -> SSHSession {
-        var options = options
-        options.knownHostsFiles = [folder.path + "/known_hosts"]
-        let target = SSHTarget(address: "127.0.0.1", port: port, user: user)
-        for _ in 0..<20 {  // sshd daemonises and may need a moment to listen
-            do {
-                return try await SSHSession.connect(to: target, options: options)
-            } catch SSHError.connectFailed {
-                try await Task.sleep(nanoseconds: 100_000_000)
-            }
-        }
-        return try await SSHSession.connect(to: target, options: options)
+        try await server.connect(user: user, options: options)
     }
 
-    func log() throws -> String {
-        try String(contentsOfFile: folder.path + "/log", encoding: .utf8)
-    }
+    func log() throws -> String { try server.log() }
 
     /// How many login requests with `method` the server received.
     func userauthRequests(in log: String, method: String) -> Int {
         log.split(whereSeparator: \.isNewline).filter { $0.contains("userauth-request for user") && $0.contains("method \(method) [preauth]") }.count
     }
 
-    func stop() {
-        _ = try? LabSupport.shell("kill $(cat \(folder.path)/sshd.pid)")
-    }
+    func stop() { server.stop() }
 }
