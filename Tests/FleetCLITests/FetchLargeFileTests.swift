@@ -59,15 +59,7 @@ final class FetchLargeFileTests: XCTestCase {
     func testInterruptingABlockedFetchLeavesNothingBehind() throws {
         let fifo = try makeFifo()
         defer { releaseFifo(fifo) }
-        let process = Process()
-        process.executableURL = FleetBinary.url
-        process.arguments = ["run", try fifoPlaybook(fifo, timeout: nil).path, "-i", try Lab.shared(count: 3).inventoryPath.path]
-        process.environment = FleetBinary.environment()
-        process.currentDirectoryURL = folder
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try startFetchFromTheFifo(fifo, inventory: try Lab.shared(count: 3).inventoryPath.path)
         let reading = FleetBinary.waitUntil(seconds: 15) {
             FleetBinary.processes(containing: "cat -- \(fifo)").contains { !$0.contains("sudo") }
         }
@@ -88,15 +80,7 @@ final class FetchLargeFileTests: XCTestCase {
         let fifo = try makeFifo()
         defer { releaseFifo(fifo) }
         let inventory = try Lab.shared(count: 3).inventoryPath.path
-        let process = Process()
-        process.executableURL = FleetBinary.url
-        process.arguments = ["run", try fifoPlaybook(fifo, timeout: nil).path, "-i", inventory]
-        process.environment = FleetBinary.environment()
-        process.currentDirectoryURL = folder
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try startFetchFromTheFifo(fifo, inventory: inventory)
         let fetched = folder.appendingPathComponent("fetched/lab-master/tmp").path
         let leftover = FleetBinary.waitUntil(seconds: 15) {
             !((try? FileManager.default.contentsOfDirectory(atPath: fetched)) ?? []).isEmpty
@@ -164,6 +148,20 @@ final class FetchLargeFileTests: XCTestCase {
     private func releaseFifo(_ fifo: String) {
         _ = try? Self.shell("timeout 2 sh -c 'echo > \(fifo)'")
         unlink(fifo)
+    }
+
+    /// Starts, in the background, a run whose fetch waits on `fifo` (no timeout).
+    private func startFetchFromTheFifo(_ fifo: String, inventory: String) throws -> Process {
+        let process = Process()
+        process.executableURL = FleetBinary.url
+        process.arguments = ["run", try fifoPlaybook(fifo, timeout: nil).path, "-i", inventory]
+        process.environment = FleetBinary.environment()
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 
     private func fifoPlaybook(_ fifo: String, timeout: String?) throws -> URL {

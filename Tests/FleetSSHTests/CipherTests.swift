@@ -58,14 +58,7 @@ final class CipherTests: XCTestCase {
         defer { server.stop() }
         var options = LabSupport.options(try LabSupport.lab(), environment: ["FLEET_PASSWORD": password])
         options.identityFiles = []
-        let session = try await server.connect(user: Lab.passwordUser, options: options)
-        do {
-            try await body(session)
-        } catch {
-            await session.close()
-            throw error
-        }
-        await session.close()
+        try await LabSupport.using(try await server.connect(user: Lab.passwordUser, options: options), body)
     }
 
     private func digest(of bytes: [UInt8]) throws -> String {

@@ -31,7 +31,11 @@ enum LabSupport {
     /// Runs `body` on a fresh session to the lab's first host and closes the session afterwards,
     /// also when `body` throws: no session is left closing while the test process exits.
     static func withSession(_ lab: Lab, _ body: (SSHSession) async throws -> Void) async throws {
-        let session = try await connect(lab)
+        try await using(try await connect(lab), body)
+    }
+
+    /// Runs `body` on `session` and closes it afterwards, also when `body` throws.
+    static func using(_ session: SSHSession, _ body: (SSHSession) async throws -> Void) async throws {
         do {
             try await body(session)
         } catch {
