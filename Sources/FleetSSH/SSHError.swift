@@ -66,7 +66,7 @@ public enum SSHError: Error, LocalizedError, Sendable, Equatable {
             return """
                 the server refused RSA key \(keyPath) for \(user)@\(host): libssh2 \(version) signs RSA only with \
                 ssh-rsa (SHA-1), which OpenSSH 8.8 and newer reject. Use an ed25519 or ecdsa key \
-                (ssh-keygen -t ed25519), or build fleet against libssh2 1.11 or newer.
+                (ssh-keygen -t ed25519), or build fleet with FLEET_SYSTEM_LIBSSH2=1 against a system libssh2 1.11 or newer.
                 """
         case .credentialRequired(let what, let variable):
             return "\(what) is needed but there is no terminal to ask on; set \(variable)"

@@ -96,6 +96,32 @@ final class LoginRoundTripTests: XCTestCase {
     }
 }
 
+extension LoginRoundTripTests {
+    /// A key the inventory names but that is not there is named in the failure; the default
+    /// keys (`~/.ssh/id_ed25519`, `id_ecdsa`) are passed over quietly when missing.
+    func testAMissingNamedKeyIsNamedInTheFailure() async throws {
+        let lab = try LabSupport.lab()
+        let server = try LoggingSSHD(lab: lab)
+        defer { server.stop() }
+        let missing = server.folder.appendingPathComponent("no-such-key").path
+        var options = LabSupport.options(lab)
+        options.identityFiles = [missing]
+        do {
+            _ = try await server.connect(options: options)
+            XCTFail("logged in without a key")
+        } catch SSHError.authenticationFailed(_, _, let tried, let methods) {
+            XCTAssertEqual(tried, ["key \(missing) (no such file)"])
+            XCTAssertEqual(methods, ["publickey"])
+        }
+
+        let defaultKey = server.folder.appendingPathComponent("id_ed25519").path
+        let keys = IdentityKey.inspect([defaultKey, missing, lab.keyPath.path], defaults: [defaultKey])
+        XCTAssertEqual(keys.map(\.path), [missing, lab.keyPath.path])
+        XCTAssertEqual(keys.map(\.missing), [true, false])
+        XCTAssertNotNil(keys.last?.file)
+    }
+}
+
 /// A throwaway sshd on loopback for the lab's key user, logging at DEBUG to a file. Only
 /// publickey is enabled, so a refused key leaves a known method list.
 private struct LoggingSSHD {

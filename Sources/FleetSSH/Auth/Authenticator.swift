@@ -34,7 +34,7 @@ struct Authenticator {
             for candidate in keys {
                 let path = candidate.path
                 guard let key = candidate.file else {
-                    triedKeys.append("key \(path) (unreadable)")
+                    triedKeys.append("key \(path) (\(candidate.missing ? "no such file" : "unreadable"))")
                     continue
                 }
                 let passphrase = key.encrypted ? try options.credentials.passphrase(for: path) : nil

@@ -35,7 +35,9 @@ public struct SSHOptions: Sendable {
     /// known_hosts files to read, first one is also where `accept-new` records new hosts.
     public var knownHostsFiles: [String] = [SSHOptions.home + "/.ssh/known_hosts"]
     /// Private keys to offer, in order (after the agent's).
-    public var identityFiles: [String] = [SSHOptions.home + "/.ssh/id_ed25519", SSHOptions.home + "/.ssh/id_ecdsa"]
+    public var identityFiles: [String] = SSHOptions.defaultIdentityFiles
+    /// The keys offered when nobody names one. Unlike a named key, they need not exist.
+    public static let defaultIdentityFiles = [SSHOptions.home + "/.ssh/id_ed25519", SSHOptions.home + "/.ssh/id_ecdsa"]
     /// Whether to ask the ssh-agent at `agentSocket`.
     public var useAgent: Bool = true
     /// The ssh-agent's socket: `SSH_AUTH_SOCK` of this process unless set. Explicit so that a
