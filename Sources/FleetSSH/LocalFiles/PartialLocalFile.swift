@@ -70,7 +70,7 @@ final class PartialLocalFile {
     /// Removes temporary files for the same destination that a process killed mid-transfer
     /// left: their writer is gone and they are older than `leftoverAge`. The age guards a
     /// folder shared with another machine, where a process id means nothing.
-    static func removeLeftovers(in folder: String, prefix: String, now: Date = Date()) {
+    static func removeLeftovers(in folder: String, prefix: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names where name.hasPrefix(prefix) {
             let fields = name.dropFirst(prefix.count).split(separator: "-")
@@ -78,7 +78,7 @@ final class PartialLocalFile {
                   kill(pid, 0) != 0, errno == ESRCH else { continue }
             let path = folder + "/" + name
             guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
-                  now.timeIntervalSince(modified) > leftoverAge else { continue }
+                  Date().timeIntervalSince(modified) > leftoverAge else { continue }
             unlink(path)
         }
     }
