@@ -56,7 +56,7 @@ public actor SSHTransport: Transport {
     /// Where and as whom to log in to `host`: the inventory's user, else this process's.
     public static func target(for host: FleetCore.Host) -> SSHTarget {
         SSHTarget(displayName: host.name, address: host.address, port: host.port,
-                  user: host.user ?? ProcessInfo.processInfo.environment["USER"] ?? NSUserName())
+                  user: host.user ?? EnvironmentVariable.value("USER") ?? NSUserName())
     }
 }
 
@@ -206,7 +206,7 @@ struct SSHHostConnection: HostConnection {
     /// Commands with stdin, a sudo password or a sub-second timeout get a channel of their own.
     private static func needsChannel(_ command: RemoteCommand) -> Bool {
         !command.stdin.isEmpty
-            || (command.become && ProcessInfo.processInfo.environment["FLEET_BECOME_PASSWORD"] != nil)
+            || (command.become && EnvironmentVariable.value("FLEET_BECOME_PASSWORD") != nil)
             || (command.timeout != nil && command.timeout! < 1)
     }
 

@@ -1,3 +1,4 @@
+import CLibSSH2
 import FleetLab
 import Foundation
 import XCTest
@@ -92,5 +93,41 @@ final class HostKeyTests: XCTestCase {
         XCTAssertTrue(entry.matches("[10.0.0.1]:2222"))
         XCTAssertFalse(entry.matches("10.0.0.1"))
         XCTAssertFalse(entry.matches("db1"))
+    }
+
+    /// Plain names come from the file's index, the rest line by line; together, in file order,
+    /// exactly the lines that match. The file is read again once it changes.
+    func testKnownHostsEntriesForANameAreTheMatchingLinesInFileOrder() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("known-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let key = Data([1, 2, 3]).base64EncodedString()
+        let hashed = hashedPattern(for: "web1", salt: Array("0123456789abcdefghij".utf8))
+        let lines = [
+            "# a comment",
+            "web1,db1 ssh-ed25519 \(key)",           // 2: plain, two names
+            "web* ssh-ed25519 \(key)",               // 3: wildcard
+            "WEB1 ecdsa-sha2-nistp256 \(key)",       // 4: plain, upper case
+            "web*,!web1 ssh-ed25519 \(key)",         // 5: negation: not for web1
+            "\(hashed) ssh-ed25519 \(key)",          // 6: hashed web1
+            "@revoked web1 ssh-ed25519 \(key)",      // 7: plain, marked
+            "[web1]:2222 ssh-ed25519 \(key)",        // 8: another port
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(KnownHostsFile.entries(in: path, matching: "web1").map(\.line), [2, 3, 4, 6, 7])
+        XCTAssertEqual(KnownHostsFile.entries(in: path, matching: "WEB1").map(\.line), [2, 3, 4, 7],
+                       "plain names match in any case (a hashed name only as hashed)")
+        XCTAssertEqual(KnownHostsFile.entries(in: path, matching: "web2").map(\.line), [3, 5])
+        XCTAssertEqual(KnownHostsFile.entries(in: path, matching: "[web1]:2222").map(\.line), [8])
+        XCTAssertEqual(KnownHostsFile.entries(in: path, matching: "db1").map(\.line), [2])
+        try KnownHostsFile.append("db1 ssh-ed25519 \(key)", to: path)
+        XCTAssertEqual(KnownHostsFile.entries(in: path, matching: "db1").map(\.line), [2, 9])
+    }
+
+    /// `|1|salt|hash` as `ssh-keygen -H` writes it.
+    private func hashedPattern(for name: String, salt: [UInt8]) -> String {
+        var digest = [UInt8](repeating: 0, count: 20)
+        let nameBytes = Array(name.utf8)
+        _ = clibssh2_hmac_sha1(salt, Int32(salt.count), nameBytes, nameBytes.count, &digest)
+        return "|1|\(Data(salt).base64EncodedString())|\(Data(digest).base64EncodedString())"
     }
 }

@@ -26,11 +26,7 @@ struct HostScope: VariableScope {
     }
 
     func lookup(_ name: String) throws -> VariableValue? {
-        if let value = extraVars[name] { return value }
-        if let value = resultLayer[name] { return value }
-        if let value = produced[host.name]?[name] { return value }
-        if let value = playVars[name] { return value }
-        if let value = host.vars[name] { return value }
+        if let value = layeredValue(name) { return value }
         switch name {
         case "host":
             return .map(host.templateFacts)
@@ -47,6 +43,26 @@ struct HostScope: VariableScope {
         default:
             return nil
         }
+    }
+
+    /// One group's or one host's entry, building only the host objects it holds.
+    func lookup(_ name: String, key: String) throws -> VariableValue? {
+        guard layeredValue(name) == nil else { return nil }
+        switch name {
+        case "hosts":
+            return inventory.host(named: key).map(hostObject)
+        case "groups":
+            return inventory.groupMembers[key].map { members in
+                .list(members.compactMap { inventory.host(named: $0) }.map(hostObject))
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// A name's value from the layers above the built-ins, highest precedence first.
+    private func layeredValue(_ name: String) -> VariableValue? {
+        extraVars[name] ?? resultLayer[name] ?? produced[host.name]?[name] ?? playVars[name] ?? host.vars[name]
     }
 
     var knownNames: [String] {

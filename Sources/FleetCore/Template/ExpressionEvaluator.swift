@@ -83,6 +83,12 @@ struct ExpressionEvaluator {
     // MARK: Variables
 
     private mutating func reference(_ name: String, accessors: [Accessor], offset: Int) throws -> Evaluated {
+        if let first = accessors.first, let key = Self.constantKey(first), let entry = try scope.lookup(name, key: key) {
+            let (result, path) = try walk(Array(accessors.dropFirst()), from: .value(entry), path: VariablePath([name, key]),
+                                          spelling: name + Self.suffix(first, key: .string(key)), offset: offset)
+            if case .value = result, scope.isSecret(path) { secretReads += 1 }
+            return result
+        }
         let start: Evaluated
         if let value = try scope.lookup(name) {
             start = .value(value)
@@ -96,26 +102,44 @@ struct ExpressionEvaluator {
         return result
     }
 
+    /// The key a first accessor names without evaluating anything: `.masters` or `['k8s-master']`.
+    private static func constantKey(_ accessor: Accessor) -> String? {
+        switch accessor {
+        case .member(let name, _):
+            return name
+        case .index(let node):
+            if case .literal(.string(let text)) = node.kind { return text }
+            return nil
+        }
+    }
+
+    /// How an accessor is spelt in a reported path: `.name`, `['text']` or `[3]`.
+    private static func suffix(_ accessor: Accessor, key: VariableValue) -> String {
+        switch accessor {
+        case .member(let name, _):
+            return ".\(name)"
+        case .index:
+            if case .string(let text) = key { return "['\(text)']" }
+            return "[\(key.text)]"
+        }
+    }
+
     /// Follows keys and indices from `start`. Index expressions are evaluated even below an
     /// undefined step, so the reported path is the one the author wrote, fully spelt out.
     /// - Returns: the result, and the path actually read (for the secret check).
     private mutating func walk(
-        _ accessors: [Accessor], from start: Evaluated, path: VariablePath, offset: Int
+        _ accessors: [Accessor], from start: Evaluated, path: VariablePath, spelling: String? = nil, offset: Int
     ) throws -> (Evaluated, VariablePath) {
         var current = start
         var path = path
-        var spelling = path.description
+        var spelling = spelling ?? path.description
         for accessor in accessors {
             let key: VariableValue
-            let suffix: String
             switch accessor {
-            case .member(let name, _):
-                key = .string(name)
-                suffix = ".\(name)"
-            case .index(let node):
-                key = try value(of: node)
-                if case .string(let text) = key { suffix = "['\(text)']" } else { suffix = "[\(key.text)]" }
+            case .member(let name, _): key = .string(name)
+            case .index(let node): key = try value(of: node)
             }
+            let suffix = Self.suffix(accessor, key: key)
             var component = key.text
             if case .value(let container) = current {
                 switch Self.step(into: container, key: key, at: spelling) {

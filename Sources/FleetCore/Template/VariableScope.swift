@@ -10,6 +10,13 @@ public protocol VariableScope: Sendable {
     /// The value of a top-level name, or nil when it is undefined.
     func lookup(_ name: String) throws -> VariableValue?
 
+    /// `name`'s entry `key` (`groups.masters`, `hosts['k8s-master']`), for a scope whose
+    /// top-level value is costly to build whole: `groups` and `hosts` hold a host object for
+    /// every inventory host, and a template that reads one host's value on each of 200 hosts
+    /// would otherwise build 200 × 200 of them. nil: not answered here; the caller builds
+    /// `lookup(name)` and steps into it, which must give the same value. Defaults to nil.
+    func lookup(_ name: String, key: String) throws -> VariableValue?
+
     /// Top-level names this scope defines, used only to suggest a fix for a misspelt name.
     /// Defaults to none (no suggestion).
     var knownNames: [String] { get }
@@ -26,6 +33,7 @@ public protocol VariableScope: Sendable {
 }
 
 extension VariableScope {
+    public func lookup(_ name: String, key: String) throws -> VariableValue? { nil }
     public var knownNames: [String] { [] }
     public func isSecret(_ path: VariablePath) -> Bool { false }
     public func noteSecretText(_ text: String) {}

@@ -42,14 +42,14 @@ public struct SSHOptions: Sendable {
     public var useAgent: Bool = true
     /// The ssh-agent's socket: `SSH_AUTH_SOCK` of this process unless set. Explicit so that a
     /// process connecting on another's behalf (the connection keeper) uses that one's agent.
-    public var agentSocket: String? = ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"]
+    public var agentSocket: String? = EnvironmentVariable.value("SSH_AUTH_SOCK")
     /// Passphrases and passwords: environment first, then (on a terminal only) a prompt.
     public var credentials: CredentialSource = .shared
 
     public init() {}
 
     static var home: String {
-        ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        EnvironmentVariable.value("HOME") ?? NSHomeDirectory()
     }
 }
 

@@ -16,7 +16,7 @@ struct HostKeyVerifier {
 
     private func entries(for target: SSHTarget) -> [KnownHostEntry] {
         let name = Self.recordName(target)
-        return files.flatMap { KnownHostsFile.entries(in: $0) }.filter { $0.marker != .certAuthority && $0.matches(name) }
+        return files.flatMap { KnownHostsFile.entries(in: $0, matching: name) }.filter { $0.marker != .certAuthority }
     }
 
     /// Host key algorithms to ask for: those already on record first, so a host known by its

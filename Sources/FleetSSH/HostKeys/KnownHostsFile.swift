@@ -29,6 +29,14 @@ struct KnownHostEntry {
     func matches(_ name: String) -> Bool {
         hostPatterns.matches(name)
     }
+
+    /// The names this entry is for when it is a plain list (no hash, wildcard or `!`), so a
+    /// file can be indexed by name; nil when it must be matched name by name.
+    var plainNames: Set<String>? {
+        guard case .list(let allowed, let negated) = hostPatterns, allowed.wildcards.isEmpty,
+              negated.names.isEmpty, negated.wildcards.isEmpty else { return nil }
+        return allowed.names
+    }
 }
 
 /// The host field of a known_hosts line, ready to match: a hashed name's salt and digest
@@ -89,26 +97,53 @@ private enum HostPatterns {
 /// Parses known_hosts files in Swift: libssh2's own reader stops at the first line it
 /// does not understand and knows nothing of `@revoked`.
 enum KnownHostsFile {
-    /// The file's entries, parsed once per version of the file (size and modification time)
-    /// for the whole process: with hundreds of hosts connecting at once, reading and
-    /// splitting a large known_hosts per host dominated the connect phase.
-    static func entries(in path: String) -> [KnownHostEntry] {
-        let version = FileVersion(path)
-        cacheLock.lock()
-        if let cached = cache[path], cached.version == version {
-            cacheLock.unlock()
-            return cached.entries
+    /// The entries of the file that apply to `name` (`host` or `[host]:port`), in file order.
+    /// Plain names are looked up in an index rather than matched line by line: with a
+    /// known_hosts of hundreds of lab hosts, every connection matching every line twice was
+    /// a twentieth of a 200-host run's CPU.
+    static func entries(in path: String, matching name: String) -> [KnownHostEntry] {
+        let file = indexed(path)
+        let positions = (file.byName[name.lowercased()] ?? []) + file.matchedOneByOne.filter { file.entries[$0].matches(name) }
+        return positions.sorted().map { file.entries[$0] }
+    }
+
+    /// One version of a file: its entries, and where each plain name occurs.
+    private struct IndexedFile {
+        var entries: [KnownHostEntry]
+        /// Lower-cased name → positions in `entries` of plain entries for it.
+        var byName: [String: [Int]] = [:]
+        /// Positions of hashed entries and of those with wildcards or negations.
+        var matchedOneByOne: [Int] = []
+
+        init(_ entries: [KnownHostEntry]) {
+            self.entries = entries
+            for (position, entry) in entries.enumerated() {
+                guard let names = entry.plainNames else {
+                    matchedOneByOne.append(position)
+                    continue
+                }
+                for name in names { byName[name, default: []].append(position) }
+            }
         }
-        cacheLock.unlock()
-        let parsed = parse(path)
-        cacheLock.lock()
-        cache[path] = (version, parsed)
-        cacheLock.unlock()
-        return parsed
+    }
+
+    /// The file parsed and indexed once per version (size and modification time) for the
+    /// whole process: with hundreds of hosts connecting at once, reading and splitting a
+    /// large known_hosts per host dominated the connect phase.
+    /// Parsed under the lock, so the first fifty connections of a run wait for one parse
+    /// instead of each making its own.
+    private static func indexed(_ path: String) -> IndexedFile {
+        let version = FileVersion(path)
+        return cacheLock.withLock {
+            if let cached = cache[path], cached.version == version { return cached.file }
+            let file = IndexedFile(parse(path))
+            cache[path] = (version, file)
+            return file
+        }
     }
 
     private static let cacheLock = NSLock()
-    nonisolated(unsafe) private static var cache: [String: (version: FileVersion, entries: [KnownHostEntry])] = [:]
+    nonisolated(unsafe) private static var cache: [String: (version: FileVersion, file: IndexedFile)] = [:]
 
     /// What tells one version of a file from the next: `stat` alone (Foundation's
     /// `attributesOfItem` also looks up the owner's name, for every connection).
