@@ -7,7 +7,9 @@ extension SSHHostConnection: FileDownloading {
     func download(_ path: String, toFile localPath: String, become: Bool) async throws {
         do {
             guard become else { return try await session.download(path, to: localPath) }
-            let read = Become.wrap("cat -- " + ShellQuoting.quote(path), stdin: [])
+            // `exec`: cat is then sudo's own child, to which sudo passes on the hangup or TERM
+            // fleet sends when it gives up (a shell in between would die and leave cat blocked).
+            let read = Become.wrap("exec cat -- " + ShellQuoting.quote(path), stdin: [])
             let result = try await session.run(read.command, stdin: read.stdin, writingOutputTo: localPath)
             guard result.status.succeeded else {
                 let reason = result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -182,11 +182,13 @@ actor TaskRunner {
         command.timeout.map { max(1, Int($0.rounded(.up))) } ?? 0
     }
 
-    /// Ends the runner.
+    /// Ends the runner. A command still running (the run was interrupted) gets a hangup; an
+    /// idle runner ends by itself at the end of its input, which leaves alone what earlier
+    /// tasks started in the background.
     func stop() async {
         isBroken = true
         input.close()
-        exit.cancel()
+        if busy { exit.cancel() }
     }
 
     // MARK: One request at a time

@@ -4,7 +4,19 @@ import Glibc
 #endif
 
 /// Questions about running processes, answered from `/proc` (Linux) without spawning tools.
-enum ProcessTable {
+public enum ProcessTable {
+    /// `pid: command line` of every running process whose command line contains `text`: the
+    /// lab's hosts share this machine's process table, so tests find what a command left
+    /// running on a host by a unique argument (`sleep 47.123456`).
+    public static func commandLines(containing text: String) -> [String] {
+        allPids().compactMap { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            // Arguments end in NUL each: spaces between them, none at the end.
+            let line = String(decoding: (data.last == 0 ? data.dropLast() : data).map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            return line.contains(text) ? "\(pid): \(line)" : nil
+        }
+    }
+
     /// True when `pid` runs and its command line mentions `marker` (the host's sshd config path),
     /// so a recycled pid of an unrelated process is not mistaken for the lab's sshd.
     static func isAlive(_ pid: Int32, commandLineContains marker: String) -> Bool {

@@ -71,6 +71,7 @@ final class FetchLargeFileTests: XCTestCase {
         XCTAssertTrue(ended, "the run did not end within 10 s of Ctrl-C")
         XCTAssertEqual(process.terminationStatus, 130)
         assertNoPartialFile()
+        assertNothingLeftReading(fifo)
     }
 
     /// SIGKILL cannot be caught, so a run killed mid-fetch leaves its hidden temporary file.
@@ -113,9 +114,17 @@ final class FetchLargeFileTests: XCTestCase {
         XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
         XCTAssertTrue((result.stdout + result.stderr).contains("fetch of \(fifo) timed out after 1s"), result.stdout + result.stderr)
         assertNoPartialFile()
+        assertNothingLeftReading(fifo)
     }
 
     // MARK: - Helpers
+
+    /// The host's `sudo cat` blocked on the pipe got fleet's signal (HUP on Ctrl-C, TERM at the
+    /// timeout) through sudo: nothing is left reading (the lab host shares this process table).
+    private func assertNothingLeftReading(_ fifo: String, file: StaticString = #filePath, line: UInt = #line) {
+        let gone = FleetBinary.waitUntil(seconds: 5) { FleetBinary.processes(containing: "cat -- \(fifo)").isEmpty }
+        XCTAssertTrue(gone, "still on the host: \(FleetBinary.processes(containing: "cat -- \(fifo)"))", file: file, line: line)
+    }
 
     /// `FLEET_KEEPER_DIR` in the test's folder, so the runs start and share a keeper of their own.
     private func keeperEnvironment() throws -> [String: String] {

@@ -1,3 +1,4 @@
+import FleetLab
 import Foundation
 import XCTest
 
@@ -82,12 +83,7 @@ struct FleetBinary {
     /// Command lines of this machine's processes that contain `text` (lab hosts share this
     /// machine's process table, so this finds what a run left running on them).
     static func processes(containing text: String) -> [String] {
-        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { Int($0) != nil } ?? []
-        return pids.compactMap { pid in
-            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
-            let line = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
-            return line.contains(text) ? "\(pid): \(line)" : nil
-        }
+        ProcessTable.commandLines(containing: text)
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -1,5 +1,6 @@
 import FleetConnect
 import FleetCore
+import FleetLab
 import Foundation
 import XCTest
 
@@ -123,5 +124,20 @@ final class TaskRunnerTests: XCTestCase {
             XCTAssertEqual(after.stdoutText, "a\n")
             XCTAssertEqual(after.exitCode, 0)
         }
+    }
+
+    /// The end of a run leaves alone what a task started in the background: an idle runner
+    /// ends at the end of its input, without the hangup an interrupted command gets.
+    func testABackgroundProcessOutlivesTheRunnerAtTheEndOfTheRun() async throws {
+        let survivor = "sleep 47.\(Int.random(in: 100_000...999_999))"
+        defer { for line in ProcessTable.commandLines(containing: survivor) { kill(Int32(line.prefix { $0 != ":" })!, SIGKILL) } }
+        let host = try LabHosts.hosts(count: 1)[0]
+        let transport = SSHTransport(taskRunner: true)
+        let connection = try await transport.connection(to: host)
+        let started = try await connection.run(RemoteCommand("\(survivor) >/dev/null 2>&1 & echo $!"))
+        XCTAssertEqual(started.exitCode, 0)
+        await transport.shutdown()
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        XCTAssertFalse(ProcessTable.commandLines(containing: survivor).isEmpty, "the background sleep ended with the run")
     }
 }

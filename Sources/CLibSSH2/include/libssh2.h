@@ -813,6 +813,15 @@ LIBSSH2_API int libssh2_channel_process_startup(LIBSSH2_CHANNEL *channel,
                                   sizeof("subsystem") - 1, (subsystem), \
                                   (unsigned int)strlen(subsystem))
 
+/* Sends a signal (RFC 4254 section 6.9) to what runs on the channel: the
+   name without "SIG" ("TERM", "HUP", "KILL"). No reply is asked for; a server
+   that does not know the request ignores it. As in libssh2 1.11. */
+LIBSSH2_API int libssh2_channel_signal_ex(LIBSSH2_CHANNEL *channel,
+                                          const char *signame,
+                                          size_t signame_len);
+#define libssh2_channel_signal(channel, signame) \
+  libssh2_channel_signal_ex((channel), signame, strlen(signame))
+
 LIBSSH2_API ssize_t libssh2_channel_read_ex(LIBSSH2_CHANNEL *channel,
                                             int stream_id, char *buf,
                                             size_t buflen);

@@ -21,6 +21,17 @@ static inline int clibssh2_exec(LIBSSH2_CHANNEL *c, const char *cmd, unsigned in
 static inline int clibssh2_subsystem(LIBSSH2_CHANNEL *c, const char *name, unsigned int len) {
     return libssh2_channel_process_startup(c, "subsystem", 9, name, len);
 }
+/* A signal for what runs on a channel ("HUP", "TERM", "KILL"). fleet's copy of libssh2 has
+   libssh2_channel_signal_ex (patches/92), as libssh2 1.11 does; a system libssh2 1.10 does
+   not, and the signal is then not sent. */
+static inline int clibssh2_channel_signal(LIBSSH2_CHANNEL *c, const char *name) {
+#ifdef libssh2_channel_signal
+    return libssh2_channel_signal_ex(c, name, strlen(name));
+#else
+    (void)c; (void)name;
+    return LIBSSH2_ERROR_BAD_USE;
+#endif
+}
 static inline int clibssh2_session_disconnect(LIBSSH2_SESSION *s, const char *why) {
     return libssh2_session_disconnect_ex(s, SSH_DISCONNECT_BY_APPLICATION, why, "");
 }

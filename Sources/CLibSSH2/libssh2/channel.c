@@ -1558,6 +1558,87 @@ libssh2_channel_process_startup(LIBSSH2_CHANNEL *channel,
 
 
 /*
+ * channel_signal
+ *
+ * Sends "signal" with the signal's name, wanting no reply.
+ */
+static int
+channel_signal(LIBSSH2_CHANNEL *channel,
+               const char *signame, size_t signame_len)
+{
+    LIBSSH2_SESSION *session = channel->session;
+    int retcode = LIBSSH2_ERROR_PROTO;
+
+    if(channel->sendsignal_state == libssh2_NB_state_idle) {
+        unsigned char *s;
+
+        /* 20 = packet_type(1) + channel(4) + request_len(4) +
+                "signal"(6) + want_reply(1) + signame_len(4) */
+        channel->sendsignal_packet_len = 20 + signame_len;
+
+        s = channel->sendsignal_packet =
+            LIBSSH2_ALLOC(session, channel->sendsignal_packet_len);
+        if(!channel->sendsignal_packet)
+            return _libssh2_error(session, LIBSSH2_ERROR_ALLOC,
+                                  "Unable to allocate memory for "
+                                  "signal request");
+
+        *(s++) = SSH_MSG_CHANNEL_REQUEST;
+        _libssh2_store_u32(&s, channel->remote.id);
+        _libssh2_store_str(&s, "signal", sizeof("signal") - 1);
+        *(s++) = 0x00; /* Don't reply */
+        _libssh2_store_str(&s, signame, signame_len);
+
+        channel->sendsignal_state = libssh2_NB_state_created;
+    }
+
+    if(channel->sendsignal_state == libssh2_NB_state_created) {
+        int rc;
+
+        rc = _libssh2_transport_send(session, channel->sendsignal_packet,
+                                     channel->sendsignal_packet_len,
+                                     NULL, 0);
+        if(rc == LIBSSH2_ERROR_EAGAIN) {
+            _libssh2_error(session, rc, "Would block sending signal request");
+            return rc;
+        }
+        else if(rc) {
+            LIBSSH2_FREE(session, channel->sendsignal_packet);
+            channel->sendsignal_packet = NULL;
+            channel->sendsignal_state = libssh2_NB_state_idle;
+            return _libssh2_error(session, rc, "Unable to send signal packet");
+        }
+        LIBSSH2_FREE(session, channel->sendsignal_packet);
+        channel->sendsignal_packet = NULL;
+        retcode = LIBSSH2_ERROR_NONE;
+    }
+
+    channel->sendsignal_state = libssh2_NB_state_idle;
+
+    return retcode;
+}
+
+/*
+ * libssh2_channel_signal_ex
+ *
+ * Sends a signal to what runs on the channel
+ */
+LIBSSH2_API int
+libssh2_channel_signal_ex(LIBSSH2_CHANNEL *channel,
+                          const char *signame, size_t signame_len)
+{
+    int rc;
+
+    if(!channel)
+        return LIBSSH2_ERROR_BAD_USE;
+
+    BLOCK_ADJUST(rc, channel->session,
+                 channel_signal(channel, signame, signame_len));
+    return rc;
+}
+
+
+/*
  * libssh2_channel_set_blocking
  *
  * Set a channel's BEHAVIOR blocking on or off. The socket will remain non-

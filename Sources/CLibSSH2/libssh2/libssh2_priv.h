@@ -419,6 +419,11 @@ struct _LIBSSH2_CHANNEL
     unsigned char process_local_channel[4];
     packet_requirev_state_t process_packet_requirev_state;
 
+    /* State variables used in libssh2_channel_signal_ex() */
+    libssh2_nonblocking_states sendsignal_state;
+    unsigned char *sendsignal_packet;
+    size_t sendsignal_packet_len;
+
     /* State variables used in libssh2_channel_flush_ex() */
     libssh2_nonblocking_states flush_state;
     size_t flush_refund_bytes;

@@ -48,7 +48,7 @@ public struct PlainProgress: Sendable {
         case .recap:
             return digest.text(palette: palette)
         case .runEnd(let end):
-            return end.interrupted ? palette.paint("interrupted", .failed) + ": state kept; running commands were abandoned\n" : ""
+            return end.interrupted ? palette.paint("interrupted", .failed) + ": state kept; running commands were sent a hangup\n" : ""
         }
     }
 

@@ -27,6 +27,11 @@ final class ExecOperation: SessionOperation {
     private var abortError: SSHError?
     /// Set when the waiter has been answered early (timeout, cancel): output is dropped.
     private var detached = false
+    /// A signal for the command's process group on the host, sent before anything else on the
+    /// channel (see `detach`).
+    private var signalToSend: String?
+    /// How long a timed-out command has after TERM before it gets KILL, as `timeout -k 3`.
+    static let killGrace = 3.0
     private(set) var deadline: DispatchTime?
     private let timeout: Double?
     weak var owner: SSHSession?
@@ -90,6 +95,7 @@ final class ExecOperation: SessionOperation {
             }
             state = abortError != nil ? .close : .io
         case .io:
+            if !sendPendingSignal() { return .again }
             switch writeInput(session) {
             case .again: return .again  // a half-sent packet must be finished before anything else
             case .progressed:
@@ -98,6 +104,7 @@ final class ExecOperation: SessionOperation {
             case .finished: return read(session)
             }
         case .close:
+            if !sendPendingSignal() { return .again }
             let rc = libssh2_channel_close(channel)
             if rc == LIBSSH2_ERROR_EAGAIN { return .again }
             if rc < 0 && LibSSH2.isTransportFailure(rc) { return fail(SSHSession.error(rc, session, "closing")) }
@@ -235,32 +242,55 @@ final class ExecOperation: SessionOperation {
             owner?.die(.connectionLost(reason: "no channel could be opened within \(SSHError.format(timeout ?? 0))"))
             return true
         }
-        detach(.commandTimedOut(seconds: timeout ?? 0))
+        if detached {
+            // TERM at the timeout did not end it (its channel is still open): KILL, as `timeout -k` does.
+            signalToSend = "KILL"
+            deadline = nil
+            return false
+        }
+        detach(.commandTimedOut(seconds: timeout ?? 0), signal: "TERM")
+        deadline = .now() + Self.killGrace
         return false
     }
 
-    /// Cancels the command (Ctrl-C): the waiter gets `cancelled` at once.
+    /// Cancels the command (Ctrl-C): the waiter gets `cancelled` at once, the command a hangup.
     func cancel() {
         guard continuation != nil else { return }
         if state == .open || state == .start {
             abortError = .cancelled  // closes right after the start completes
+            signalToSend = "HUP"
             return
         }
-        detach(.cancelled)
+        detach(.cancelled, signal: "HUP")
     }
 
-    /// Gives the waiter `error` now and lets the channel finish in the background.
+    /// Gives the waiter `error` now, signals the command, and lets the channel finish in the
+    /// background.
     ///
-    /// libssh2 1.10 cannot signal a remote command, and OpenSSH answers a channel close
-    /// only when the command exits, so waiting would hold the caller as long as the command
-    /// runs. Instead its remaining output is read and dropped (keeping the shared window
-    /// open for other channels) and the channel is freed when the command ends.
-    private func detach(_ error: SSHError) {
+    /// sshd does not stop a command whose channel the client closes (without a terminal nothing
+    /// gets a hangup), and answers the close only when the command exits, so waiting would hold
+    /// the caller as long as the command runs. So the command's process group on the host gets
+    /// `signal` (RFC 4254's "signal" request; OpenSSH 7.9 and later deliver it with `killpg`):
+    /// HUP when the caller gave up, as a closed terminal would send, which `nohup` daemons
+    /// survive; TERM at a timeout, and KILL `killGrace` later. Meanwhile the remaining output is
+    /// read and dropped (keeping the shared window open for other channels) and the channel is
+    /// freed when the command ends.
+    private func detach(_ error: SSHError, signal: String) {
         detached = true
         deadline = nil
+        signalToSend = signal
         pipe.finish()
         continuation?.resume(throwing: error)
         continuation = nil
+    }
+
+    /// Sends the pending signal; false while libssh2 says EAGAIN (the same call must follow).
+    /// A signal that cannot be sent (a system libssh2 without the call) is dropped.
+    private func sendPendingSignal() -> Bool {
+        guard let name = signalToSend, let channel else { return true }
+        if clibssh2_channel_signal(channel, name) == LIBSSH2_ERROR_EAGAIN { return false }
+        signalToSend = nil
+        return true
     }
 
     func abandon(_ error: SSHError) {

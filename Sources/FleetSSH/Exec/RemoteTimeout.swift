@@ -2,13 +2,13 @@ import Foundation
 
 /// A command's timeout enforced on the host as well, for commands on a channel of their own.
 ///
-/// libssh2 1.10 cannot send a signal over a channel, and sshd does not stop a command whose
-/// channel the client closes (without a terminal nothing gets a hangup). So when fleet's own
-/// deadline passes and it closes the channel, `sleep 600` or a stuck `apt-get` would go on
-/// running on the host. With this wrapper the host ends it at the same deadline: coreutils
+/// sshd does not stop a command whose channel the client closes (without a terminal nothing
+/// gets a hangup). fleet sends TERM over the channel at its own deadline (`ExecOperation`), but
+/// that needs sshd 7.9 or later and fleet's own libssh2 (1.10 has no call for it). With this
+/// wrapper the host ends the command at the same deadline whatever the versions: coreutils
 /// `timeout` sends TERM to the command's process group, and KILL 3 seconds later if it is
 /// still there, exactly as the task runner does for the tasks it runs. A host without
-/// `timeout` (a minimal image) runs the command as before, and only fleet's deadline applies.
+/// `timeout` (a minimal image) runs the command as before, and only fleet's signals apply.
 ///
 /// The wrapper is POSIX sh, parsed by the login shell; the command itself runs under `sh -c`,
 /// as it does through the task runner. With `become`, sudo must run the wrapper, not the other
