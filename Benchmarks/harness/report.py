@@ -57,6 +57,13 @@ def _sh(command):
         return "?"
 
 
+def _fleet_patches():
+    """fleet's own libssh2 patches (`9N-name.patch`; Debian's are numbered below 90), by name."""
+    folder = os.path.join(os.path.dirname(__file__), "..", "..", "Sources", "CLibSSH2", "libssh2", "patches")
+    names = sorted(n for n in os.listdir(folder) if n[:1] == "9" and n.endswith(".patch"))
+    return ", ".join(n[3:-len(".patch")].replace("-", " ") for n in names)
+
+
 def _libssh2_version():
     """LIBSSH2_VERSION of the copy fleet builds."""
     header = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
@@ -76,7 +83,7 @@ def machine(venv_pip, fleet_binary):
         f"- CPU: {cpu}, `nproc` = {os.cpu_count()}; memory {memory} MiB",
         f"- kernel {platform.release()}; {_sh('. /etc/os-release; echo $PRETTY_NAME')}",
         f"- libssh2 (fleet's and the C probes') {_libssh2_version()}, the copy in `Sources/CLibSSH2` "
-        f"(whole-packet cipher patch); {_sh('ssh -V 2>&1')}",
+        f"(fleet's patches: {_fleet_patches()}); {_sh('ssh -V 2>&1')}",
         f"- Python {platform.python_version()}; " + "; ".join(" ".join(line.split()) for line in versions.splitlines()),
         f"- fleet at commit {_sh('git rev-parse --short HEAD')}, release build `{fleet_binary}`",
     ]

@@ -11,7 +11,8 @@ struct ExecCommand: AsyncParsableCommand {
         discussion: """
             Identical results are shown once with the hosts that produced them, failures and \
             unreachable hosts last. Exit code: 0 all ok, 2 some host failed, 4 some host \
-            unreachable (6 both), 65 invalid inventory or pattern.
+            unreachable (6 both), 65 invalid inventory or pattern, 130 interrupted (Ctrl-C or \
+            SIGTERM: running commands get a hangup on their hosts).
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -57,8 +58,12 @@ struct ExecCommand: AsyncParsableCommand {
         let text = command.joined(separator: " ")
         let transport = keep.transport(options: connection.sshOptions, taskRunner: false)
         let started = Date()
-        let runs = await AdHocRunner(transport: transport, forks: connection.forks)
-            .run(RemoteCommand(text, timeout: timeout, become: become, outputLimit: Self.outputLimit), on: hosts)
+        let runner = AdHocRunner(transport: transport, forks: connection.forks)
+        let remote = RemoteCommand(text, timeout: timeout, become: become, outputLimit: Self.outputLimit)
+        let running = Task { await runner.run(remote, on: hosts) }
+        let interrupt = Interrupt.onSignal(cancelling: "running commands") { running.cancel() }
+        let runs = await running.value
+        interrupt.forEach { $0.cancel() }
         await transport.shutdown()
         if json {
             Console.out(ExecReport.jsonLines(runs))
@@ -67,6 +72,7 @@ struct ExecCommand: AsyncParsableCommand {
             Console.out(noGroup ? ExecReport.perHost(runs, palette: palette) : ExecReport.grouped(runs, palette: palette))
             Console.error(ExecReport.summary(runs, seconds: Date().timeIntervalSince(started)))
         }
+        if running.isCancelled { throw ExitCode(FleetExitCode.interrupted) }
         let code = FleetExitCode.forRuns(runs)
         if code != 0 { throw ExitCode(code) }
     }

@@ -82,7 +82,7 @@ struct RunCommand: AsyncParsableCommand {
         let engine = PlaybookRun(playbook: loadedPlaybook, inventory: loadedInventory, transport: transport, options: options,
                                  sink: outputs, state: state)
         let running = Task { try await engine.run() }
-        let interrupt = Self.onInterrupt { running.cancel() }
+        let interrupt = Interrupt.onSignal(cancelling: "running tasks") { running.cancel() }
         defer { interrupt.forEach { $0.cancel() } }
         let summary: PlaybookRun.Summary
         do {
@@ -130,22 +130,5 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard !sizes.isEmpty, sizes.allSatisfy({ $0 != nil }) else { return nil }
         return sizes.compactMap { $0 }
-    }
-
-    /// Ctrl-C (SIGINT) and SIGTERM (`kill`, a service manager, a CI job's timeout) cancel the
-    /// run instead of killing the process, so state is written, the SSH layer closes running
-    /// commands and a half-fetched file is dropped; a second signal is ignored until the run
-    /// ends.
-    static func onInterrupt(_ action: @escaping @Sendable () -> Void) -> [DispatchSourceSignal] {
-        [(SIGINT, "Ctrl-C"), (SIGTERM, "SIGTERM")].map { number, name in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                FileHandle.standardError.write(Data("\ninterrupting (\(name)): cancelling running tasks…\n".utf8))
-                action()
-            }
-            source.resume()
-            return source
-        }
     }
 }
