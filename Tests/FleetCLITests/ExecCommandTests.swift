@@ -108,37 +108,36 @@ final class ExecCommandTests: XCTestCase {
     /// commands on the hosts get a hangup (the lab hosts share this process table).
     func testInterruptStopsTheCommandsOnTheirHostsAndExits130() throws {
         let lab = try Lab.shared(count: 3)
-        let keeperFolder = try FleetBinary.temporaryDirectory()
-        chmod(keeperFolder.path, 0o700)
-        let keeper = ["FLEET_KEEPER_DIR": keeperFolder.path]
-        defer {
-            _ = try? FleetBinary.run(["keeper", "stop"], environment: keeper)
-            try? FileManager.default.removeItem(at: keeperFolder)
-        }
-        for (arguments, environment) in [(["--persist", "0"], [String: String]()), (["--persist", "30"], keeper)] {
-            let marker = "sleep 47.\(Int.random(in: 100_000...999_999))"
-            let process = Process()
-            process.executableURL = FleetBinary.url
-            process.arguments = ["exec", "-i", lab.inventoryPath.path, "all"] + arguments + ["--", marker]
-            process.environment = FleetBinary.environment(environment)
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            defer { if process.isRunning { process.terminate() } }
-            let running = FleetBinary.waitUntil(seconds: 15) {
-                FleetBinary.processes(containing: marker).filter { $0.hasSuffix(": \(marker)") }.count == lab.hosts().count
+        try FleetBinary.withOwnKeeper { keeper, _ in
+            for (arguments, environment) in [(["--persist", "0"], [String: String]()), (["--persist", "30"], keeper)] {
+                try interruptAnExec(on: lab, arguments: arguments, environment: environment)
             }
-            XCTAssertTrue(running, "the command did not start on every host (\(arguments)): \(FleetBinary.processes(containing: marker))")
-            kill(process.processIdentifier, SIGINT)
-            XCTAssertTrue(FleetBinary.waitUntil(seconds: 5) { !process.isRunning }, "fleet exec still runs 5 s after Ctrl-C")
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationReason, .exit, "killed by the signal rather than handling it (\(arguments))")
-            XCTAssertEqual(process.terminationStatus, 130)
-            let gone = FleetBinary.waitUntil(seconds: 3) { FleetBinary.processes(containing: marker).isEmpty }
-            XCTAssertTrue(gone, "left on the hosts (\(arguments)): \(FleetBinary.processes(containing: marker))")
-            for line in FleetBinary.processes(containing: marker) { kill(Int32(line.prefix { $0 != ":" })!, SIGKILL) }
         }
+    }
+
+    private func interruptAnExec(on lab: Lab, arguments: [String], environment: [String: String]) throws {
+        let marker = "sleep 47.\(Int.random(in: 100_000...999_999))"
+        let process = Process()
+        process.executableURL = FleetBinary.url
+        process.arguments = ["exec", "-i", lab.inventoryPath.path, "all"] + arguments + ["--", marker]
+        process.environment = FleetBinary.environment(environment)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let running = FleetBinary.waitUntil(seconds: 15) {
+            FleetBinary.processes(containing: marker).filter { $0.hasSuffix(": \(marker)") }.count == lab.hosts().count
+        }
+        XCTAssertTrue(running, "the command did not start on every host (\(arguments)): \(FleetBinary.processes(containing: marker))")
+        kill(process.processIdentifier, SIGINT)
+        XCTAssertTrue(FleetBinary.waitUntil(seconds: 5) { !process.isRunning }, "fleet exec still runs 5 s after Ctrl-C")
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit, "killed by the signal rather than handling it (\(arguments))")
+        XCTAssertEqual(process.terminationStatus, 130)
+        let gone = FleetBinary.waitUntil(seconds: 3) { FleetBinary.processes(containing: marker).isEmpty }
+        XCTAssertTrue(gone, "left on the hosts (\(arguments)): \(FleetBinary.processes(containing: marker))")
+        for line in FleetBinary.processes(containing: marker) { kill(Int32(line.prefix { $0 != ":" })!, SIGKILL) }
     }
 
     func testTimeoutFailsTheHostNotTheRun() throws {

@@ -86,6 +86,19 @@ struct FleetBinary {
         ProcessTable.commandLines(containing: text)
     }
 
+    /// Runs `body` with a keeper folder of its own (mode 0700, as fleet requires) and the
+    /// environment that points runs at it; afterwards that keeper is stopped and the folder removed.
+    static func withOwnKeeper<T>(_ body: (_ environment: [String: String], _ folder: URL) throws -> T) throws -> T {
+        let folder = try temporaryDirectory()
+        chmod(folder.path, 0o700)
+        let environment = ["FLEET_KEEPER_DIR": folder.path]
+        defer {
+            _ = try? run(["keeper", "stop"], environment: environment)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        return try body(environment, folder)
+    }
+
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fleet-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -11,30 +11,25 @@ import Glibc
 final class KeeperProtocolUpgradeTests: XCTestCase {
     func testAKeeperOfTheFirstProtocolIsToldToStopAndReplaced() throws {
         let lab = try Lab.shared(count: 1)
-        let folder = try FleetBinary.temporaryDirectory()
-        chmod(folder.path, 0o700)
-        let environment = ["FLEET_KEEPER_DIR": folder.path]
-        defer {
-            _ = try? FleetBinary.run(["keeper", "stop"], environment: environment)
-            try? FileManager.default.removeItem(at: folder)
+        try FleetBinary.withOwnKeeper { environment, folder in
+            let oldKeeper = try OldKeeper(socketPath: folder.appendingPathComponent("keeper.sock").path)
+
+            let result = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, "--no-group", lab.hosts()[0].name, "--", "echo ran"],
+                                             environment: environment)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertTrue(result.stdout.hasSuffix("ran\n"), result.stdout)
+            XCTAssertFalse(result.stderr.contains("fleet:"), result.stderr)
+
+            let heard = oldKeeper.finish()
+            XCTAssertEqual(heard.count, 2, "\(heard)")
+            XCTAssertTrue(heard.first?.contains(#""hello":{"#) ?? false, "greeting: \(heard)")
+            // Key order varies; the shape is protocol 1's: {"id":2,"request":{"stop":{}}}.
+            let stop = try XCTUnwrap(heard.last.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? NSDictionary })
+            XCTAssertEqual(stop, ["id": 2, "request": ["stop": [:] as NSDictionary]] as NSDictionary)
+            let status = try FleetBinary.run(["keeper", "status", "--json"], environment: environment)
+            XCTAssertEqual(status.status, 0, status.stderr)
+            XCTAssertTrue(status.stdout.contains(#""clients""#), "no keeper of this build took over: \(status.stdout)")
         }
-        let oldKeeper = try OldKeeper(socketPath: folder.appendingPathComponent("keeper.sock").path)
-
-        let result = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, "--no-group", lab.hosts()[0].name, "--", "echo ran"],
-                                         environment: environment)
-        XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.hasSuffix("ran\n"), result.stdout)
-        XCTAssertFalse(result.stderr.contains("fleet:"), result.stderr)
-
-        let heard = oldKeeper.finish()
-        XCTAssertEqual(heard.count, 2, "\(heard)")
-        XCTAssertTrue(heard.first?.contains(#""hello":{"#) ?? false, "greeting: \(heard)")
-        // Key order varies; the shape is protocol 1's: {"id":2,"request":{"stop":{}}}.
-        let stop = try XCTUnwrap(heard.last.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? NSDictionary })
-        XCTAssertEqual(stop, ["id": 2, "request": ["stop": [:] as NSDictionary]] as NSDictionary)
-        let status = try FleetBinary.run(["keeper", "status", "--json"], environment: environment)
-        XCTAssertEqual(status.status, 0, status.stderr)
-        XCTAssertTrue(status.stdout.contains(#""clients""#), "no keeper of this build took over: \(status.stdout)")
     }
 }
 

@@ -22,22 +22,17 @@ final class RunInterruptTests: XCTestCase {
     /// process would, the task after it never runs, and the kept session is still good for
     /// the next run.
     func testInterruptWithKeptSessionsStopsTheRemoteChainAndKeepsTheSession() throws {
-        let keeperFolder = try FleetBinary.temporaryDirectory()
-        chmod(keeperFolder.path, 0o700)
-        let environment = ["FLEET_KEEPER_DIR": keeperFolder.path]
-        defer {
-            _ = try? FleetBinary.run(["keeper", "stop"], environment: environment)
-            try? FileManager.default.removeItem(at: keeperFolder)
-        }
-        let folder = try interruptDuringALongTask(arguments: ["--persist", "30"], environment: environment)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        try FleetBinary.withOwnKeeper { environment, _ in
+            let folder = try interruptDuringALongTask(arguments: ["--persist", "30"], environment: environment)
+            defer { try? FileManager.default.removeItem(at: folder) }
 
-        let status = try FleetBinary.run(["keeper", "status"], environment: environment)
-        XCTAssertTrue(status.stdout.contains("1 session"), status.stdout + status.stderr)
-        XCTAssertTrue(status.stdout.contains(" idle "), "the interrupted run's session was not given back:\n" + status.stdout)
-        try "- hosts: all\n  tasks:\n    - shell: echo after\n".write(to: folder.appendingPathComponent("after.yml"), atomically: true, encoding: .utf8)
-        let after = try FleetBinary.run(["run", "after.yml", "-i", "hosts.yml", "--persist", "30"], environment: environment, directory: folder)
-        XCTAssertEqual(after.status, 0, after.stdout + after.stderr)
+            let status = try FleetBinary.run(["keeper", "status"], environment: environment)
+            XCTAssertTrue(status.stdout.contains("1 session"), status.stdout + status.stderr)
+            XCTAssertTrue(status.stdout.contains(" idle "), "the interrupted run's session was not given back:\n" + status.stdout)
+            try "- hosts: all\n  tasks:\n    - shell: echo after\n".write(to: folder.appendingPathComponent("after.yml"), atomically: true, encoding: .utf8)
+            let after = try FleetBinary.run(["run", "after.yml", "-i", "hosts.yml", "--persist", "30"], environment: environment, directory: folder)
+            XCTAssertEqual(after.status, 0, after.stdout + after.stderr)
+        }
     }
 
     /// Interrupts a run during its long task and checks what every interrupted run must show.
