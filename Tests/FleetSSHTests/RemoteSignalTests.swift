@@ -55,6 +55,20 @@ final class RemoteSignalTests: XCTestCase {
         }
     }
 
+    /// A command that never reads its input, with more input than the channel's window: the
+    /// write waits for window space that never comes, and the hangup must still go out.
+    func testACancelledCommandThatDoesNotReadItsInputGetsTheHangup() async throws {
+        let marker = Self.uniqueSleep()
+        try await LabSupport.withSession(try LabSupport.lab()) { session in
+            let (_, exit) = session.start(marker, stdin: [UInt8](repeating: 120, count: 16 << 20))
+            XCTAssertTrue(Self.waitUntil(seconds: 5) { !Self.running(marker).isEmpty }, "the command did not start")
+            try await Task.sleep(nanoseconds: 300_000_000)  // the window fills
+            exit.cancel()
+            _ = try? await exit.value
+            XCTAssertTrue(Self.waitUntilGone(marker, seconds: 3), "still running: \(ProcessTable.commandLines(containing: marker))")
+        }
+    }
+
     private func assertTimesOut(_ session: SSHSession, _ command: String, file: StaticString = #filePath, line: UInt = #line) async {
         do {
             _ = try await session.run(command, timeout: 1)

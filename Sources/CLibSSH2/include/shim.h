@@ -23,13 +23,14 @@ static inline int clibssh2_subsystem(LIBSSH2_CHANNEL *c, const char *name, unsig
 }
 /* A signal for what runs on a channel ("HUP", "TERM", "KILL"). fleet's copy of libssh2 has
    libssh2_channel_signal_ex (patches/92), as libssh2 1.11 does; a system libssh2 1.10 does
-   not, and the signal is then not sent. */
+   not, and the signal is then not sent (METHOD_NOT_SUPPORTED; BAD_USE means a packet of the
+   channel is half-sent, and the call is to be tried again after it). */
 static inline int clibssh2_channel_signal(LIBSSH2_CHANNEL *c, const char *name) {
 #ifdef libssh2_channel_signal
     return libssh2_channel_signal_ex(c, name, strlen(name));
 #else
     (void)c; (void)name;
-    return LIBSSH2_ERROR_BAD_USE;
+    return LIBSSH2_ERROR_METHOD_NOT_SUPPORTED;
 #endif
 }
 static inline int clibssh2_session_disconnect(LIBSSH2_SESSION *s, const char *why) {

@@ -285,11 +285,16 @@ final class ExecOperation: SessionOperation {
     }
 
     /// Sends the pending signal; false while libssh2 says EAGAIN (the same call must follow).
-    /// A signal that cannot be sent (a system libssh2 without the call) is dropped.
+    ///
+    /// While a packet of this channel's input is half-sent, libssh2 refuses any other packet
+    /// (BAD_USE, nothing sent): the signal then stays pending, the write goes on, and the next
+    /// step tries again. A signal that cannot be sent at all (a system libssh2 without the call,
+    /// a lost connection) is dropped.
     private func sendPendingSignal() -> Bool {
         guard let name = signalToSend, let channel else { return true }
-        if clibssh2_channel_signal(channel, name) == LIBSSH2_ERROR_EAGAIN { return false }
-        signalToSend = nil
+        let rc = clibssh2_channel_signal(channel, name)
+        if rc == LIBSSH2_ERROR_EAGAIN { return false }
+        if rc != LIBSSH2_ERROR_BAD_USE { signalToSend = nil }
         return true
     }
 
