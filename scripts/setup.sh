@@ -2,12 +2,14 @@
 # Installs what fleet needs on Debian/Ubuntu (OpenSSL's headers for the libssh2 that fleet builds
 # from Sources/CLibSSH2, OpenSSH server for the lab,
 # iproute2 for network namespaces, sudo, Redis for the demo; python3-jsonschema and chromium for
-# the tests that check events against Docs/events.schema.json and render the HTML report) and builds fleet.
+# the tests that check events against Docs/events.schema.json and render the HTML report;
+# util-linux and bsdutils, essential on Debian, for prlimit, flock and script, without which three
+# tests would skip) and builds fleet.
 # Safe to run again: packages already present are not reinstalled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libssl-dev openssh-server openssh-client iproute2 sudo redis-server procps python3-jsonschema chromium)
+packages=(libssl-dev openssh-server openssh-client iproute2 sudo redis-server procps util-linux bsdutils python3-jsonschema chromium)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
