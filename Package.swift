@@ -8,7 +8,8 @@ import PackageDescription
 /// channels, SFTP, known hosts; nothing about playbooks) and `FleetCore` (inventory,
 /// playbooks, templates, scheduler, state; speaks to hosts only through its `Transport`
 /// protocol) → `FleetConnect` (FleetCore's transport over FleetSSH) → `FleetKeep` (sessions
-/// kept between runs by a background keeper, `--persist`) → `fleet` (thin CLI).
+/// kept between runs by a background keeper, `--persist`; `CFleetProcess` splits a first run
+/// into a waiting parent and the child that becomes its keeper) → `fleet` (thin CLI).
 /// `FleetLab` starts real local sshd hosts for demos and tests.
 /// On Linux, fleet builds the libssh2 in `Sources/CLibSSH2/libssh2`: Debian 12's 1.10.0 with its
 /// security patches, plus one patch that encrypts and decrypts whole packets instead of one
@@ -57,7 +58,9 @@ let package = Package(
         .target(name: "FleetCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "FleetLab"),
         .target(name: "FleetConnect", dependencies: ["FleetCore", "FleetSSH"]),
-        .target(name: "FleetKeep", dependencies: ["FleetConnect", "FleetCore", "FleetSSH"]),
+        // The fork of a first run into a waiting parent and a child that keeps its sessions.
+        .target(name: "CFleetProcess"),
+        .target(name: "FleetKeep", dependencies: ["CFleetProcess", "FleetConnect", "FleetCore", "FleetSSH"]),
         .executableTarget(
             name: "fleet",
             dependencies: [

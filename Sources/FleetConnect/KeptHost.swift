@@ -9,17 +9,25 @@ import FleetSSH
 /// a password or passphrase (which it never holds) apart from a host that cannot be reached.
 public final class KeptHost: Sendable {
     public let target: SSHTarget
+    /// The settings it logged in with: a later run is lent it only if it would use the same.
+    public let options: SSHOptions
     private let slot: HostSlot
 
-    private init(target: SSHTarget, slot: HostSlot) {
+    private init(target: SSHTarget, options: SSHOptions, slot: HostSlot) {
         self.target = target
+        self.options = options
         self.slot = slot
+    }
+
+    /// A slot a run opened and used itself (`SSHTransport.handOver()`).
+    convenience init(adopting slot: HostSlot) {
+        self.init(target: slot.target, options: slot.options, slot: slot)
     }
 
     /// Connects to `target` and logs in.
     public static func connect(to target: SSHTarget, options: SSHOptions) async throws -> KeptHost {
         let session = try await SSHSession.connect(to: target, options: options)
-        return KeptHost(target: target, slot: HostSlot(target: target, options: options, useTaskRunner: true, session: session))
+        return KeptHost(target: target, options: options, slot: HostSlot(target: target, options: options, useTaskRunner: true, session: session))
     }
 
     /// Whether the session is still up and can be lent again.

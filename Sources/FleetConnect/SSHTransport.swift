@@ -39,6 +39,24 @@ public actor SSHTransport: Transport {
         }
     }
 
+    /// Ends the run's use of its sessions without closing the live ones: they are returned,
+    /// task runners and all, for a keeper to lend to later runs (see `KeptHost`). The others
+    /// (hosts that could not be reached, sessions that dropped) are closed.
+    public func handOver() async -> [KeptHost] {
+        let all = slots.values.sorted { $0.target.displayName < $1.target.displayName }
+        slots.removeAll()
+        var kept: [KeptHost] = []
+        for slot in all {
+            if await slot.isAlive {
+                await slot.allowTaskRunner()
+                kept.append(KeptHost(adopting: slot))
+            } else {
+                await slot.close()
+            }
+        }
+        return kept
+    }
+
     /// The inventory's per-host settings applied over the run's defaults.
     public static func hostOptions(for host: FleetCore.Host, base: SSHOptions) -> SSHOptions {
         var options = base
@@ -65,6 +83,8 @@ actor HostSlot {
     let target: SSHTarget
     let options: SSHOptions
     private var useTaskRunner: Bool
+    /// The host could not start a task runner: it is not tried again on this slot.
+    private var runnerUnsupported = false
     private var runner: (session: SSHSession, runner: TaskRunner)?
     private var starting: (session: SSHSession, task: Task<TaskRunner?, Never>)?
     private var session: SSHSession?
@@ -98,6 +118,7 @@ actor HostSlot {
             // A host that cannot run it uses channels from now on; a dead connection is not
             // the host's fault and is handled by the caller's reconnect.
             useTaskRunner = false
+            runnerUnsupported = true
         }
         return started
     }
@@ -144,6 +165,12 @@ actor HostSlot {
             connectFailure = failure
             throw failure
         }
+    }
+
+    /// A slot made for ad-hoc commands (no task runner) that is kept for later runs: a
+    /// playbook run borrowing it starts the runner on first use, as on a kept login.
+    func allowTaskRunner() {
+        if !runnerUnsupported { useTaskRunner = true }
     }
 
     /// A new borrower (the keeper lends a slot to one run after another) gets the one

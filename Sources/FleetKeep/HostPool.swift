@@ -53,6 +53,13 @@ actor HostPool {
         return (entry, false)
     }
 
+    /// Takes in a session the keeper's own run opened (see `FirstRunHandover`), free to lend.
+    func adopt(_ host: KeptHost) {
+        let entry = Entry(host: host, key: Key(WireTarget(host.target), WireOptions(host.options)), name: host.target.displayName)
+        entry.lent = false
+        entries.append(entry)
+    }
+
     /// Takes a session back; a dead one is closed instead.
     func giveBack(_ entry: Entry) async {
         entry.lent = false

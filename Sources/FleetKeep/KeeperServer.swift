@@ -11,6 +11,12 @@ import Glibc
 /// that user; it never holds a password or passphrase (a login that needs one is done by the
 /// run itself). It exits when no run has used it for its persist time, or on `fleet keeper stop`.
 public enum KeeperServer {
+    /// The keeper's lock and listening socket: what makes a process the keeper of a folder.
+    struct Listening {
+        let lock: Int32
+        let socket: Int32
+    }
+
     /// Serves until idle or stopped. Returns at once when another keeper already serves `place`.
     public static func serve(place: KeeperPlace, persist: Double) async throws {
         closeInheritedDescriptors()
@@ -18,9 +24,26 @@ public enum KeeperServer {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGHUP, SIG_IGN)
         try place.prepare()
-        guard let lock = try takeLock(place) else { return }
-        let listener = try UnixSocket.listen(at: place.socketPath)
-        let keeper = Keeper(persist: persist)
+        guard let listening = try listen(place) else { return }
+        log("started (pid \(getpid()), persist \(persist)s)")
+        await serve(listening, place: place, keeper: Keeper(persist: persist))
+    }
+
+    /// Becomes the keeper of `place`: takes its lock and listens on its socket. Nil when
+    /// another keeper serves it.
+    static func listen(_ place: KeeperPlace) throws -> Listening? {
+        guard let lock = try takeLock(place) else { return nil }
+        do {
+            return Listening(lock: lock, socket: try UnixSocket.listen(at: place.socketPath))
+        } catch {
+            close(lock)
+            throw error
+        }
+    }
+
+    /// Accepts this user's runs and lends them `keeper`'s sessions until it should exit.
+    static func serve(_ listening: Listening, place: KeeperPlace, keeper: Keeper) async {
+        let listener = listening.socket
         let accepting = DispatchSource.makeReadSource(fileDescriptor: listener, queue: DispatchQueue(label: "fleet.keeper.accept"))
         accepting.setEventHandler {
             while let client = UnixSocket.accept(listener) {
@@ -32,7 +55,6 @@ public enum KeeperServer {
             }
         }
         accepting.resume()
-        log("started (pid \(getpid()), persist \(persist)s)")
         while await !keeper.shouldExit {
             try? await Task.sleep(nanoseconds: 250_000_000)
             await keeper.pool.closeIdle(longerThan: await keeper.persist)
@@ -42,7 +64,7 @@ public enum KeeperServer {
         accepting.cancel()
         unlink(place.socketPath)
         close(listener)
-        close(lock)
+        close(listening.lock)
         await keeper.pool.closeAll()
         log(await keeper.stopRequested ? "stopped on request" : "stopped after \(await keeper.persist)s unused")
     }
@@ -76,7 +98,7 @@ public enum KeeperServer {
         }
     }
 
-    private static func log(_ line: String) {
+    static func log(_ line: String) {
         let stamp = ISO8601DateFormatter().string(from: Date())
         FileHandle.standardError.write(Data("\(stamp) keeper: \(line)\n".utf8))
     }

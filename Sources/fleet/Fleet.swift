@@ -1,4 +1,5 @@
 import ArgumentParser
+import FleetKeep
 
 /// The `fleet` command: parses arguments and hands off to one subcommand per file in `Commands/`.
 ///
@@ -24,5 +25,22 @@ struct Fleet: AsyncParsableCommand {
         ]
     )
 
-    static func main() async { FileLimit.raiseTowardHardLimit(); await main(nil) }
+    /// ArgumentParser's `main`, with one step more at the end: a first run that kept its
+    /// sessions becomes their keeper there (`FirstRunSplit`).
+    static func main() async {
+        FirstRunSplit.splitIfFirstRun(CommandLine.arguments)
+        FileLimit.raiseTowardHardLimit()
+        do {
+            var command = try parseAsRoot(nil)
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+            await FirstRunHandover.finish(exitCode: 0)
+        } catch {
+            if error is ExitCode { await FirstRunHandover.finish(exitCode: exitCode(for: error).rawValue) }
+            exit(withError: error)
+        }
+    }
 }

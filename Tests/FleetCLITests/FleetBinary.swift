@@ -86,6 +86,12 @@ struct FleetBinary {
         ProcessTable.commandLines(containing: text)
     }
 
+    /// The `$SSH_CONNECTION` lines in some output: "client-address client-port server-address 22".
+    /// The same line from two runs means the same TCP connection, so no new login.
+    static func sshConnections(_ output: String) -> Set<String> {
+        Set(output.split(separator: "\n").map(String.init).filter { $0.split(separator: " ").count == 4 && $0.hasSuffix(" 22") })
+    }
+
     /// Runs `body` with a keeper folder of its own (mode 0700, as fleet requires) and the
     /// environment that points runs at it; afterwards that keeper is stopped and the folder removed.
     static func withOwnKeeper<T>(_ body: (_ environment: [String: String], _ folder: URL) throws -> T) throws -> T {

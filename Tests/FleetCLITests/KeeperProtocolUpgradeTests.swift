@@ -69,25 +69,37 @@ private final class OldKeeper: @unchecked Sendable {
             close(listener)
             done.signal()
         }
-        let client = accept(listener, nil, nil)
-        guard client >= 0 else { return }
-        defer { close(client) }
+        // A run first checks whether a keeper answers (it connects and leaves without a word),
+        // so a connection that says nothing is not the one to serve.
+        while true {
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { return }
+            defer { close(client) }
+            if serve(client) { return }
+        }
+    }
+
+    /// Answers one connection; false when it closed without a frame.
+    private func serve(_ client: Int32) -> Bool {
         var timeout = timeval(tv_sec: 20, tv_usec: 0)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var heard = false
         while let frame = readFrame(client) {
+            heard = true
             lock.withLock { frames.append(frame) }
             guard let data = frame.data(using: .utf8),
                   let fields = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let id = fields["id"] as? Int, let request = fields["request"] as? [String: Any] else { return }
+                  let id = fields["id"] as? Int, let request = fields["request"] as? [String: Any] else { return true }
             if request["hello"] != nil {
                 writeFrame(client, #"{"id":\#(id),"reply":{"otherBuild":{"build":"protocol-1"}}}"#)
             } else if request["stop"] != nil {
                 writeFrame(client, #"{"id":\#(id),"reply":{"done":{}}}"#)
-                return
+                return true
             } else {
-                return
+                return true
             }
         }
+        return heard
     }
 
     private func readFrame(_ descriptor: Int32) -> String? {

@@ -26,8 +26,8 @@ final class KeptConnectionTests: XCTestCase {
         let second = try FleetBinary.run(exec, environment: environment)
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(second.status, 0, second.stderr)
-        XCTAssertEqual(Self.connections(first.stdout).count, 3, first.stdout)
-        XCTAssertEqual(Self.connections(second.stdout), Self.connections(first.stdout), "the second run logged in again")
+        XCTAssertEqual(FleetBinary.sshConnections(first.stdout).count, 3, first.stdout)
+        XCTAssertEqual(FleetBinary.sshConnections(second.stdout), FleetBinary.sshConnections(first.stdout), "the second run logged in again")
 
         let status = try keeperStatus()
         XCTAssertEqual(status.hosts.count, 3)
@@ -42,7 +42,7 @@ final class KeptConnectionTests: XCTestCase {
 
         let third = try FleetBinary.run(exec, environment: environment)
         XCTAssertEqual(third.status, 0, third.stderr)
-        XCTAssertTrue(Self.connections(third.stdout).isDisjoint(with: Self.connections(first.stdout)),
+        XCTAssertTrue(FleetBinary.sshConnections(third.stdout).isDisjoint(with: FleetBinary.sshConnections(first.stdout)),
                       "sessions survived the keeper: \(third.stdout)")
     }
 
@@ -72,13 +72,13 @@ final class KeptConnectionTests: XCTestCase {
         let afterSecond = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, "--no-group", hosts, "--", "cat /tmp/kept-$(hostname)"])
         // Same TCP connection, and the same task runner (the shell that runs the tasks).
         XCTAssertEqual(afterSecond.stdout, afterFirst.stdout, "the second run did not reuse the first one's sessions and runners")
-        XCTAssertEqual(Self.connections(afterSecond.stdout).count, 3, afterSecond.stdout)
+        XCTAssertEqual(FleetBinary.sshConnections(afterSecond.stdout).count, 3, afterSecond.stdout)
         XCTAssertTrue(try keeperStatus().hosts.allSatisfy(\.runner))
 
         // An ad-hoc command borrows the same session (on a channel of its own).
         let exec = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, "--no-group", hosts, "--persist", "30", "--",
                                         "echo $SSH_CONNECTION"], environment: environment)
-        XCTAssertEqual(Self.connections(exec.stdout), Self.connections(afterSecond.stdout))
+        XCTAssertEqual(FleetBinary.sshConnections(exec.stdout), FleetBinary.sshConnections(afterSecond.stdout))
     }
 
     /// A session is lent to one run at a time: two runs at once on the same hosts get a session
@@ -100,7 +100,7 @@ final class KeptConnectionTests: XCTestCase {
         let results = outputs.all.compactMap { $0 }
         XCTAssertEqual(results.count, 2)
         XCTAssertTrue(results.allSatisfy { $0.status == 0 }, results.map(\.stderr).joined())
-        let first = Self.connections(results[0].stdout), second = Self.connections(results[1].stdout)
+        let first = FleetBinary.sshConnections(results[0].stdout), second = FleetBinary.sshConnections(results[1].stdout)
         XCTAssertEqual(first.count, 3, results[0].stdout)
         XCTAssertEqual(second.count, 3, results[1].stdout)
         XCTAssertTrue(first.isDisjoint(with: second), "two runs shared a session: \(first) \(second)")
@@ -139,19 +139,19 @@ final class KeptConnectionTests: XCTestCase {
 
         let second = try FleetBinary.run(exec, environment: environment)
         XCTAssertEqual(second.status, 0, second.stderr)
-        XCTAssertEqual(Self.connections(second.stdout).count, 3, second.stdout)
+        XCTAssertEqual(FleetBinary.sshConnections(second.stdout).count, 3, second.stdout)
         XCTAssertNotEqual(try keeperStatus().pid, killed)
 
         // The session's sshd dies between runs (a host rebooted, say): the next run logs in again,
         // even when it borrows the session before the keeper has noticed (a race, so thrice).
         let master = try XCTUnwrap(lab.hosts().first).name
-        var before = Self.connections(second.stdout)
+        var before = FleetBinary.sshConnections(second.stdout)
         for _ in 0..<3 {
             _ = try FleetBinary.run(["exec", "-i", lab.inventoryPath.path, master, "--persist", "30", "--", "kill $PPID"],
                                     environment: environment)
             let next = try FleetBinary.run(exec, environment: environment)
             XCTAssertEqual(next.status, 0, next.stdout + next.stderr)
-            let after = Self.connections(next.stdout)
+            let after = FleetBinary.sshConnections(next.stdout)
             XCTAssertEqual(before.subtracting(after).count, 1, "only the master's session should be new: \(before) vs \(after)")
             before = after
         }
@@ -167,8 +167,8 @@ final class KeptConnectionTests: XCTestCase {
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(second.status, 0, second.stderr)
         XCTAssertFalse(first.stderr.contains("fleet:"), "keeping sessions by default is silent: \(first.stderr)")
-        XCTAssertEqual(Self.connections(first.stdout).count, 3, first.stdout)
-        XCTAssertEqual(Self.connections(second.stdout), Self.connections(first.stdout), "the second run logged in again")
+        XCTAssertEqual(FleetBinary.sshConnections(first.stdout).count, 3, first.stdout)
+        XCTAssertEqual(FleetBinary.sshConnections(second.stdout), FleetBinary.sshConnections(first.stdout), "the second run logged in again")
         let status = try keeperStatus()
         XCTAssertEqual(status.persist, 60)
         XCTAssertEqual(status.hosts.count, 3)
@@ -184,8 +184,8 @@ final class KeptConnectionTests: XCTestCase {
         let second = try FleetBinary.run(Array(exec.prefix(5)) + ["--persist", "0"] + Array(exec.dropFirst(5)), environment: environment)
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(second.status, 0, second.stderr)
-        XCTAssertEqual(Self.connections(first.stdout).count, 3, first.stdout)
-        XCTAssertTrue(Self.connections(first.stdout).isDisjoint(with: Self.connections(second.stdout)),
+        XCTAssertEqual(FleetBinary.sshConnections(first.stdout).count, 3, first.stdout)
+        XCTAssertTrue(FleetBinary.sshConnections(first.stdout).isDisjoint(with: FleetBinary.sshConnections(second.stdout)),
                       "a run with --persist 0 borrowed a session: \(first.stdout) \(second.stdout)")
         let none = try FleetBinary.run(["keeper", "status"], environment: environment)
         XCTAssertTrue(none.stdout.hasPrefix("no keeper is running"), none.stdout)
@@ -283,10 +283,5 @@ final class KeptConnectionTests: XCTestCase {
         let result = try FleetBinary.run(["keeper", "status", "--json"], environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         return try JSONDecoder().decode(Status.self, from: Data(result.stdout.utf8))
-    }
-
-    /// The `$SSH_CONNECTION` lines in some output: "client-address client-port server-address 22".
-    private static func connections(_ output: String) -> Set<String> {
-        Set(output.split(separator: "\n").map(String.init).filter { $0.split(separator: " ").count == 4 && $0.hasSuffix(" 22") })
     }
 }

@@ -43,6 +43,9 @@ public struct AdHocRunner: Sendable {
             outcome = .completed(try await work())
         } catch let error as TransportError {
             outcome = error.kind == .unreachable ? .unreachable(error.message) : .failed(error.message)
+        } catch is CancellationError {
+            // In the words the SSH layer uses for a command it was told to stop.
+            outcome = .failed("cancelled")
         } catch {
             outcome = .failed("\(error)")
         }

@@ -42,12 +42,15 @@ struct PersistOption: ParsableArguments {
     /// The run's transport: sessions borrowed from the keeper, or its own.
     func transport(options: SSHOptions, taskRunner: Bool) -> Transport {
         guard let seconds else { return SSHTransport(options: options, taskRunner: taskRunner) }
+        if FirstRunHandover.isSplit {
+            return HandoverTransport(options: options, taskRunner: taskRunner, persist: seconds)
+        }
         return KeptTransport(options: options, taskRunner: taskRunner, persist: seconds, askedFor: askedFor,
                              notice: { Console.error("fleet: \($0)") })
     }
 
     /// `FLEET_PERSIST`; set but empty counts as not set.
-    private static var variable: String? {
+    static var variable: String? {
         guard let value = ProcessInfo.processInfo.environment["FLEET_PERSIST"], !value.isEmpty else { return nil }
         return value
     }
