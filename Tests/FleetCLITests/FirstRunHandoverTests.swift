@@ -69,6 +69,20 @@ final class FirstRunHandoverTests: XCTestCase {
         }
     }
 
+    /// A run that ends before it connects (here a broken inventory) exits with its own code
+    /// and message through the waiting parent, and leaves no keeper.
+    func testARunThatFailsBeforeConnectingExitsWithItsCodeAndLeavesNoKeeper() throws {
+        try FleetBinary.withOwnKeeper { environment, folder in
+            let inventory = folder.appendingPathComponent("broken.yml")
+            try "groups: [".write(to: inventory, atomically: true, encoding: .utf8)
+            let result = try FleetBinary.run(["exec", "-i", inventory.path, "all", "--", "true"], environment: environment)
+            XCTAssertEqual(result.status, 65, result.stderr)
+            XCTAssertTrue(result.stderr.contains("broken.yml"), result.stderr)
+            let status = try FleetBinary.run(["keeper", "status"], environment: environment)
+            XCTAssertTrue(status.stdout.hasPrefix("no keeper is running"), status.stdout)
+        }
+    }
+
     /// A descriptor the caller passed in (here a pipe on fd 3, as `3>&1` makes) is let go when
     /// the run ends: a reader of that pipe sees its end then, not when the keeper leaves.
     func testTheKeeperLetsGoOfEveryDescriptorTheCallerPassedIn() throws {
