@@ -230,8 +230,9 @@ def main():
     if not args.no_docs:
         notes = [f"- {max(args.sizes)}-host lab, forks = min(N, 50) for every tool; RTT > 0 through "
                  "Benchmarks/delayproxy.py (a Python process on the same 2 cores as the tools).",
-                 "- fleet: a first run, with fleet's defaults: it starts the keeper that keeps its sessions for 60 s "
-                 "(its CPU and memory count). "
+                 "- fleet: a first run, with fleet's defaults: no keeper runs, so the run connects itself and then "
+                 "stays in the background as the keeper of its sessions for 60 s (its CPU and memory count; max RSS "
+                 "is that of the process the harness started, which waits for the run; tree RSS includes the run). "
                  f"{tools.NO_KEEP}: `--persist 0`, one process that connects itself. "
                  f"{tools.KEPT}: fleet again right after an unmeasured run, borrowing the sessions and task runners "
                  f"it left with the keeper. {tools.ANSIBLE_KEPT}: Ansible again right after an unmeasured run, reusing "
