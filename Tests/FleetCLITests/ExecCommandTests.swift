@@ -117,14 +117,8 @@ final class ExecCommandTests: XCTestCase {
 
     private func interruptAnExec(on lab: Lab, arguments: [String], environment: [String: String]) throws {
         let marker = "sleep 47.\(Int.random(in: 100_000...999_999))"
-        let process = Process()
-        process.executableURL = FleetBinary.url
-        process.arguments = ["exec", "-i", lab.inventoryPath.path, "all"] + arguments + ["--", marker]
-        process.environment = FleetBinary.environment(environment)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try FleetBinary.start(["exec", "-i", lab.inventoryPath.path, "all"] + arguments + ["--", marker],
+                                            environment: environment)
         defer { if process.isRunning { process.terminate() } }
         let running = FleetBinary.waitUntil(seconds: 15) {
             FleetBinary.processes(containing: marker).filter { $0.hasSuffix(": \(marker)") }.count == lab.hosts().count

@@ -78,8 +78,7 @@ final class FirstRunHandoverTests: XCTestCase {
             let result = try FleetBinary.run(["exec", "-i", inventory.path, "all", "--", "true"], environment: environment)
             XCTAssertEqual(result.status, 65, result.stderr)
             XCTAssertTrue(result.stderr.contains("broken.yml"), result.stderr)
-            let status = try FleetBinary.run(["keeper", "status"], environment: environment)
-            XCTAssertTrue(status.stdout.hasPrefix("no keeper is running"), status.stdout)
+            XCTAssertTrue(try FleetBinary.noKeeperRuns(environment: environment))
         }
     }
 
@@ -119,14 +118,8 @@ final class FirstRunHandoverTests: XCTestCase {
             for signal in [SIGTERM, SIGKILL] {
                 _ = try FleetBinary.run(["keeper", "stop"], environment: environment)
                 let marker = "sleep 48.\(Int.random(in: 100_000...999_999))"
-                let process = Process()
-                process.executableURL = FleetBinary.url
-                process.arguments = ["exec", "-i", lab.inventoryPath.path, lab.hosts()[0].name, "--", marker]
-                process.environment = FleetBinary.environment(environment)
-                process.standardInput = FileHandle.nullDevice
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
+                let process = try FleetBinary.start(["exec", "-i", lab.inventoryPath.path, lab.hosts()[0].name, "--", marker],
+                                                    environment: environment)
                 defer { if process.isRunning { process.terminate() } }
                 let running = FleetBinary.waitUntil(seconds: 15) {
                     FleetBinary.processes(containing: marker).contains { $0.hasSuffix(": \(marker)") }
@@ -153,16 +146,8 @@ final class FirstRunHandoverTests: XCTestCase {
     func testTwoFirstRunsAtOnceLeaveOneKeeper() throws {
         let lab = try Lab.shared(count: 3)
         try FleetBinary.withOwnKeeper { environment, folder in
-            let results = try [0, 1].map { _ -> Process in
-                let process = Process()
-                process.executableURL = FleetBinary.url
-                process.arguments = ["exec", "-i", lab.inventoryPath.path, "all", "--", "sleep 0.5"]
-                process.environment = FleetBinary.environment(environment)
-                process.standardInput = FileHandle.nullDevice
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                return process
+            let results = try [0, 1].map { _ in
+                try FleetBinary.start(["exec", "-i", lab.inventoryPath.path, "all", "--", "sleep 0.5"], environment: environment)
             }
             for process in results {
                 process.waitUntilExit()

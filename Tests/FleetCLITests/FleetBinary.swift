@@ -59,6 +59,25 @@ struct FleetBinary {
                       peakMemoryKB: measureMemory ? usage.ru_maxrss : nil)
     }
 
+    /// Starts `fleet arguments...` in the background, output discarded, for a test that signals
+    /// it or runs several at once; the caller waits for it.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.environment = self.environment(environment)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Whether `fleet keeper status` finds no keeper for `environment`'s folder.
+    static func noKeeperRuns(environment: [String: String]) throws -> Bool {
+        try run(["keeper", "status"], environment: environment).stdout.hasPrefix("no keeper is running")
+    }
+
     /// A minimal environment (PATH, HOME) plus `extra`. Runs keep their sessions for a minute by
     /// default; a test that gives no keeper folder of its own (`FLEET_KEEPER_DIR`) turns that off,
     /// so no test leaves a keeper behind in the user's folder for the next test to borrow from.
