@@ -91,7 +91,8 @@ public enum FirstRunHandover {
             defer { state.parked = nil }
             return (state.reportDescriptor, state.inherited, state.parked, state.parentWatch)
         }
-        guard let report, let parked else { return }
+        // A run that never connected (its playbook was refused, say) has nothing to keep.
+        guard let report, let parked, !parked.hosts.isEmpty else { return }
         let listening: KeeperServer.Listening?
         do {
             try parked.place.prepare()

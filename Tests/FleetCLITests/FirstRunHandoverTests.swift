@@ -79,6 +79,15 @@ final class FirstRunHandoverTests: XCTestCase {
             XCTAssertEqual(result.status, 65, result.stderr)
             XCTAssertTrue(result.stderr.contains("broken.yml"), result.stderr)
             XCTAssertTrue(try FleetBinary.noKeeperRuns(environment: environment))
+
+            // A playbook refused once the run has started (its transport made, nothing opened).
+            let lab = try Lab.shared(count: 3)
+            let playbook = folder.appendingPathComponent("undefined.yml")
+            try "- hosts: all\n  tasks:\n    - shell: echo {{ not_defined_anywhere }}\n".write(to: playbook, atomically: true, encoding: .utf8)
+            let refused = try FleetBinary.run(["run", playbook.path, "-i", lab.inventoryPath.path], environment: environment)
+            XCTAssertEqual(refused.status, 65, refused.stderr)
+            XCTAssertTrue(refused.stderr.contains("not_defined_anywhere"), refused.stderr)
+            XCTAssertTrue(try FleetBinary.noKeeperRuns(environment: environment), "a keeper with nothing to keep was left")
         }
     }
 
