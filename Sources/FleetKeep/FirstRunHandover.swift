@@ -31,8 +31,8 @@ public enum FirstRunHandover {
 
     /// Forks when this run may keep its sessions itself: no keeper answers at `place`, the
     /// folder is safe to serve from, and the run holds no password (a run that does keeps
-    /// nothing, and `KeptTransport` says so when keeping was asked for). Returns in the child only (true) or, without forking,
-    /// in the one process (false); the parent waits and exits inside.
+    /// nothing, and `KeptTransport` says so when keeping was asked for). Returns true in the
+    /// child, false when it did not fork; the parent never returns (it waits and exits).
     ///
     /// Call it first thing in `main`, before anything starts a thread: a fork keeps only the
     /// calling thread, so it is refused when there is more than one.
