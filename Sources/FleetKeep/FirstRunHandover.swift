@@ -43,7 +43,7 @@ public enum FirstRunHandover {
             close(answering)
             return false
         }
-        let inherited = openDescriptors()
+        let inherited = KeeperDetachment.inheritedDescriptors()
         var report: Int32 = -1, parentAlive: Int32 = -1
         guard fleet_fork_with_waiting_parent(&report, &parentAlive) == 0 else { return false }
         let watch = watchParent(parentAlive)
@@ -121,8 +121,7 @@ public enum FirstRunHandover {
     }
 
     /// Output goes to the keeper's log from now on; stdin, the descriptors the caller passed
-    /// in (a pipe reading the run's output waits for every writer to close it) and the
-    /// terminal's session are let go; signals are a keeper's (`KeeperLauncher` starts one so).
+    /// in at start-up (found then: the run's own are made since) and the terminal are let go.
     private static func letGoOfTheCaller(log: String, inherited: [Int32]) {
         fflush(nil)
         let null = open("/dev/null", O_RDONLY)
@@ -137,11 +136,7 @@ public enum FirstRunHandover {
             close(logDescriptor)
         }
         for descriptor in inherited { close(descriptor) }
-        _ = setsid()
-        signal(SIGPIPE, SIG_IGN)
-        signal(SIGHUP, SIG_IGN)
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        KeeperDetachment.leaveTerminal()
     }
 
     /// `ps` and /proc/PID/cmdline show the keeper as `fleet keeper serve` rather than as the
@@ -162,17 +157,6 @@ public enum FirstRunHandover {
         title.withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress else { return }
             memcpy(first, base, bytes.count)
-        }
-    }
-
-    /// The descriptors above stderr open now without close-on-exec: at start-up, the ones
-    /// the caller passed in. (The listing's own descriptor is closed again by the time they
-    /// are checked.)
-    private static func openDescriptors() -> [Int32] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return [] }
-        return names.compactMap(Int32.init).filter { descriptor in
-            let flags = fcntl(descriptor, F_GETFD)
-            return descriptor > 2 && flags >= 0 && flags & FD_CLOEXEC == 0
         }
     }
 }

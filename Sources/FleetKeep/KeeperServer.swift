@@ -19,10 +19,8 @@ public enum KeeperServer {
 
     /// Serves until idle or stopped. Returns at once when another keeper already serves `place`.
     public static func serve(place: KeeperPlace, persist: Double) async throws {
-        closeInheritedDescriptors()
-        _ = setsid()
-        signal(SIGPIPE, SIG_IGN)
-        signal(SIGHUP, SIG_IGN)
+        KeeperDetachment.inheritedDescriptors().forEach { close($0) }
+        KeeperDetachment.leaveTerminal()
         try place.prepare()
         guard let listening = try listen(place) else { return }
         log("started (pid \(getpid()), persist \(persist)s)")
@@ -84,18 +82,6 @@ public enum KeeperServer {
         }
         close(lock)
         return nil
-    }
-
-    /// Closes what the starting run left open without close-on-exec (its pipes, say), so a
-    /// caller reading the run's output to the end is not kept waiting by the keeper. Only
-    /// descriptors without close-on-exec can have come through exec; this process's own
-    /// (Dispatch's among them) all have it.
-    private static func closeInheritedDescriptors() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
-        for fd in names.compactMap(Int32.init) where fd > 2 {
-            let flags = fcntl(fd, F_GETFD)
-            if flags >= 0 && flags & FD_CLOEXEC == 0 { close(fd) }
-        }
     }
 
     static func log(_ line: String) {
