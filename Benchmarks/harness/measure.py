@@ -109,6 +109,21 @@ def stop(pids):
     return len(pids)
 
 
+def wait_exactly(process, timeout):
+    """Waits for `process` in a blocking waitpid, killing it after `timeout` seconds.
+
+    `Popen.wait(timeout=...)` polls instead, sleeping up to 50 ms between looks, which rounds
+    every wall time up to its next look (0.113, 0.163, 0.213 ... s): a 0.13 s run and a
+    0.16 s one both read 0.17 s.
+    """
+    killer = threading.Timer(timeout, process.kill)
+    killer.start()
+    try:
+        return process.wait()
+    finally:
+        killer.cancel()
+
+
 def run(argv, work_dir, label, env=None, stdout_to_null=False, exclude=(), timeout=1800):
     """Runs `argv` under GNU time; returns a Measurement. Output goes to files in work_dir."""
     stdout_path = os.devnull if stdout_to_null else os.path.join(work_dir, f"{label}.out")
@@ -121,11 +136,7 @@ def run(argv, work_dir, label, env=None, stdout_to_null=False, exclude=(), timeo
     with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
         process = subprocess.Popen([TIME, "-f", "%e %U %S %M", "-o", time_path] + list(argv),
                                    stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=work_dir)
-        try:
-            rc = process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            rc = process.wait()
+        rc = wait_exactly(process, timeout)
     wall = time.monotonic() - started
     sampler.stopping.set()
     sampler.join()

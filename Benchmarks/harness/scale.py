@@ -106,7 +106,7 @@ def run_one(label, argv, work_dir):
                                    stderr=err, stdin=subprocess.DEVNULL, cwd=work_dir)
         sampler = ProcessSampler(process.pid)
         sampler.start()
-        rc = process.wait(timeout=1800)
+        rc = measure.wait_exactly(process, 1800)
         wall = time.monotonic() - started
     sampler.stopping.set()
     sampler.join()
