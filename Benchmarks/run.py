@@ -113,6 +113,10 @@ def run_scale(args, fleet, command):
     os.makedirs(work)
     step(f"lab of {args.scale} hosts in {lab_dir}")
     subprocess.run([fleet, "lab", "up", str(args.scale), "--dir", lab_dir], check=True, stdout=subprocess.DEVNULL)
+    # After the lab (see main): a first run's keeper, forked by the process GNU time waits
+    # for, then becomes the harness's, to be measured and stopped.
+    measure.become_subreaper()
+    baseline = set(measure.descendants(os.getpid())[0])
     load_before = load()
     results = []
     try:
@@ -123,18 +127,24 @@ def run_scale(args, fleet, command):
             inventory = os.path.join(run_dir, "fleet.yml")  # fresh per run: no kept capture reused
             inventories.write_fleet(target, inventory)
             forks = str(args.scale)
-            # --persist 0: one process, as the scale target asks (kept sessions would live in the keeper beside it).
-            calls = [("exec", [fleet, "exec", "-i", inventory, "all", "--forks", forks, "--persist", "0", "--json", "--",
-                               "hostname"]),
-                     ("run", [fleet, "run", os.path.join(BENCH, "scenarios", "fleet", "tasks.yml"), "-i", inventory,
-                              "--forks", forks, "--persist", "0", "--json"])]
-            for label, argv in calls:
+            keeper_env = dict(os.environ, FLEET_KEEPER_DIR=os.path.join(run_dir, "keeper"))
+            # `--persist 0`: one process, as the scale target asks. Then the defaults: a first
+            # run, which forks, does the run in the child and stays as the keeper of its sessions.
+            exec_argv = [fleet, "exec", "-i", inventory, "all", "--forks", forks, "--json"]
+            run_argv = [fleet, "run", os.path.join(BENCH, "scenarios", "fleet", "tasks.yml"), "-i", inventory,
+                        "--forks", forks, "--json"]
+            calls = [("exec", exec_argv + ["--persist", "0", "--", "hostname"], None),
+                     ("run", run_argv + ["--persist", "0"], None),
+                     ("exec (first run)", exec_argv + ["--", "hostname"], keeper_env),
+                     ("run (first run)", run_argv, keeper_env)]
+            for label, argv, env in calls:
                 clean_remote_files()
-                r = scale.run_one(label, argv, run_dir)
+                r = scale.run_one(label, argv, run_dir, env=env, fleet=fleet, exclude=baseline)
                 results.append(r)
-                print(f"   {label:4} N={args.scale} #{repeat + 1}: rc={r.rc} {r.ok_hosts}/{r.hosts} ok, {r.wall:.2f} s wall, "
+                print(f"   {label:16} N={args.scale} #{repeat + 1}: rc={r.rc} {r.ok_hosts}/{r.hosts} ok, {r.wall:.2f} s wall, "
                       f"{r.cpu:.2f} s CPU, {r.peak_rss_mb:.0f} MB RSS, {r.peak_threads} threads, {r.peak_fds} fds "
-                      f"(limit {r.fd_limit}), slowest {r.slowest_host} {r.slowest_seconds:.2f} s", file=sys.stderr, flush=True)
+                      f"(limit {r.fd_limit}), slowest {r.slowest_host} {r.slowest_seconds:.2f} s, keeper {r.keeper}",
+                      file=sys.stderr, flush=True)
                 if r.rc != 0:
                     print("   stderr: " + r.stderr_tail, file=sys.stderr)
     finally:

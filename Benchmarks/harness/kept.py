@@ -13,28 +13,6 @@ import subprocess
 
 from . import measure
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_seconds(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def _memory_kb(pid, field):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
 
 def run(call, run_dir, fleet, exclude, between=None):
     """`between` runs after the warm-up: removing what it wrote on the hosts, so that an upload
@@ -47,12 +25,12 @@ def run(call, run_dir, fleet, exclude, between=None):
     kept, _ = measure.descendants(os.getpid(), set(exclude))  # the harness is a subreaper: they are its own
     if not kept:
         raise RuntimeError(f"nothing kept running after the warm-up run of {warm.argv}")
-    before = {pid: _cpu_seconds(pid) for pid in kept}
+    before = {pid: measure.cpu_seconds(pid) for pid in kept}
     m = measure.run(call.argv, run_dir, "run", env=call.env, stdout_to_null=call.stdout_to_null,
                     exclude=set(exclude) | set(kept))
-    m.cpu += sum(_cpu_seconds(pid) - before[pid] for pid in kept)
-    m.tree_rss_mb += sum(_memory_kb(pid, "VmRSS") for pid in kept) / 1024
-    m.max_rss_mb = max([m.max_rss_mb] + [_memory_kb(pid, "VmHWM") / 1024 for pid in kept])
+    m.cpu += sum(measure.cpu_seconds(pid) - before[pid] for pid in kept)
+    m.tree_rss_mb += sum(measure.memory_kb(pid, "VmRSS") for pid in kept) / 1024
+    m.max_rss_mb = max([m.max_rss_mb] + [measure.memory_kb(pid, "VmHWM") / 1024 for pid in kept])
     _stop(kept, fleet, call.env)
     return m
 

@@ -1,9 +1,11 @@
 """The scale check of issue 6: one `fleet exec` and one 12-task `fleet run` on hundreds of hosts.
 
-fleet runs with `--forks N` (every host at once) and `--json`. While it runs, a sampler reads
-the fleet process's /proc entry every 50 ms: threads and resident memory from `status`, open
-descriptors from `fd/`. GNU time gives the peak RSS. The slowest host comes from the JSON
-events (exec: `host_result.duration`; run: the recap's per-host `duration`).
+fleet runs with `--forks N` (every host at once) and `--json`, in two ways: `--persist 0` (one
+process, nothing kept) and with the defaults (a first run: the process started waits while a
+forked child does the run and then stays as the keeper of its sessions). While it runs, a
+sampler reads the /proc entries of every fleet process under GNU time every 50 ms: threads,
+open descriptors, peak resident memory (VmHWM). The slowest host comes from the JSON events
+(exec: `host_result.duration`; run: the recap's per-host `duration`).
 """
 
 import dataclasses
@@ -34,47 +36,68 @@ class ScaleResult:
     slowest_seconds: float
     median_host_seconds: float
     samples: int
+    keeper: str  # what a first run left as the keeper: descriptors and memory ("—": none)
     stderr_tail: str
 
 
 class ProcessSampler(threading.Thread):
-    """Peak threads and open descriptors of the process GNU time started (its only child)."""
+    """Peaks over the fleet processes under GNU time (`time_pid`): the one it started and, on a
+    first run, that one's forked child, which does the run and stays as the keeper.
+
+    Threads and descriptors are those of the busiest process; memory is the sum of each
+    process's own peak (VmHWM), which is what GNU time's %M gives for a single process.
+    """
 
     def __init__(self, time_pid):
         super().__init__(daemon=True)
         self.time_pid = time_pid
         self.peak_threads = 0
         self.peak_fds = 0
+        self.peak_kb = {}
         self.fd_limit = "?"
         self.samples = 0
         self.stopping = threading.Event()
 
-    def _child(self):
-        try:
-            with open(f"/proc/{self.time_pid}/task/{self.time_pid}/children") as f:
-                children = f.read().split()
-            return int(children[0]) if children else None
-        except OSError:
-            return None
+    def fleet_processes(self):
+        """The pids below GNU time, oldest first."""
+        found, stack = [], [self.time_pid]
+        while stack:
+            pid = stack.pop()
+            try:
+                with open(f"/proc/{pid}/task/{pid}/children") as f:
+                    children = [int(c) for c in f.read().split()]
+            except OSError:
+                children = []
+            found += children
+            stack += children
+        return found
 
-    def run(self):
-        pid = None
-        while not self.stopping.is_set():
-            pid = pid or self._child()
-            if pid:
-                try:
-                    with open(f"/proc/{pid}/status") as f:
-                        threads = next(int(line.split()[1]) for line in f if line.startswith("Threads:"))
-                    fds = len(os.listdir(f"/proc/{pid}/fd"))
+    def sample(self):
+        for pid in self.fleet_processes():
+            try:
+                with open(f"/proc/{pid}/status") as f:
+                    status = f.read()
+                threads = int(status.split("Threads:")[1].split()[0])
+                self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), int(status.split("VmHWM:")[1].split()[0]))
+                fds = len(os.listdir(f"/proc/{pid}/fd"))
+                if fds >= self.peak_fds:
                     with open(f"/proc/{pid}/limits") as f:
                         row = next(line for line in f if line.startswith("Max open files"))
                         self.fd_limit = "/".join(row.split()[3:5])
-                    self.peak_threads = max(self.peak_threads, threads)
-                    self.peak_fds = max(self.peak_fds, fds)
-                    self.samples += 1
-                except (OSError, StopIteration):
-                    pass  # between exec and exit the entry can vanish
+                self.peak_threads = max(self.peak_threads, threads)
+                self.peak_fds = max(self.peak_fds, fds)
+                self.samples += 1
+            except (OSError, IndexError, StopIteration, ValueError):
+                pass  # between exec and exit the entry can vanish
+
+    def run(self):
+        while not self.stopping.is_set():
+            self.sample()
             self.stopping.wait(SAMPLE_SECONDS)
+
+    @property
+    def peak_rss_mb(self):
+        return sum(self.peak_kb.values()) / 1024
 
 
 def _host_times(label, stdout_path):
@@ -86,7 +109,7 @@ def _host_times(label, stdout_path):
                 event = json.loads(line)
             except ValueError:
                 continue
-            if label == "exec" and event.get("type") == "host_result":
+            if label.startswith("exec") and event.get("type") == "host_result":
                 times[event["host"]] = event["duration"]
                 ok += event.get("status") == "ok"
             elif event.get("type") == "recap":
@@ -96,14 +119,19 @@ def _host_times(label, stdout_path):
     return times, ok
 
 
-def run_one(label, argv, work_dir):
-    """Runs one fleet invocation under GNU time with the sampler; returns a ScaleResult."""
+def run_one(label, argv, work_dir, env=None, fleet=None, exclude=()):
+    """Runs one fleet invocation under GNU time with the sampler; returns a ScaleResult.
+
+    With `env` naming a FLEET_KEEPER_DIR the run is a first run: what stays as the keeper is
+    measured once the command has returned (its CPU so far, its descriptors and memory), then
+    stopped with `fleet keeper stop`, as a user would.
+    """
     os.makedirs(work_dir, exist_ok=True)
     out_path, err_path, time_path = (os.path.join(work_dir, f"{label}.{ext}") for ext in ("jsonl", "err", "time"))
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         started = time.monotonic()
         process = subprocess.Popen([measure.TIME, "-f", "%e %U %S %M", "-o", time_path] + argv, stdout=out,
-                                   stderr=err, stdin=subprocess.DEVNULL, cwd=work_dir)
+                                   stderr=err, stdin=subprocess.DEVNULL, cwd=work_dir, env=env)
         sampler = ProcessSampler(process.pid)
         sampler.start()
         rc = measure.wait_exactly(process, 1800)
@@ -112,24 +140,36 @@ def run_one(label, argv, work_dir):
     sampler.join()
     with open(time_path) as f:
         _, user, system, rss_kb = f.read().strip().splitlines()[-1].split()
+    cpu, peak_rss_mb, keeper = float(user) + float(system), int(rss_kb) / 1024, "—"
+    left, _ = measure.descendants(os.getpid(), set(exclude))
+    if left:
+        # GNU time waited only for the process it started; the run went on in its child,
+        # re-parented to the harness (a subreaper) and now the keeper.
+        pid = left[0]
+        cpu += measure.cpu_seconds(pid)
+        peak_rss_mb = sampler.peak_rss_mb
+        keeper = (f"{len(os.listdir(f'/proc/{pid}/fd'))} fds, "
+                  f"{measure.memory_kb(pid, 'VmRSS') / 1024:.0f} MB")
+        subprocess.run([fleet, "keeper", "stop"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        measure.stop(left)
     times, ok = _host_times(label, out_path)
     slowest = max(times, key=times.get) if times else "?"
     ordered = sorted(times.values())
     with open(err_path, errors="replace") as f:
         tail = f.read()[-400:]
-    return ScaleResult(label, len(times), rc, wall, float(user) + float(system), int(rss_kb) / 1024,
+    return ScaleResult(label, len(times), rc, wall, cpu, peak_rss_mb,
                        sampler.peak_threads, sampler.peak_fds, sampler.fd_limit, ok, slowest,
                        times.get(slowest, 0.0), ordered[len(ordered) // 2] if ordered else 0.0,
-                       sampler.samples, tail)
+                       sampler.samples, keeper, tail)
 
 
 def table(results):
     head = ["command", "hosts", "rc", "ok hosts", "wall s", "CPU s", "peak RSS MB", "peak threads",
-            "peak fds", "fd limit soft/hard", "median host s", "slowest host (s)"]
+            "peak fds", "fd limit soft/hard", "median host s", "slowest host (s)", "keeper after"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         cells = [r.label, r.hosts, r.rc, r.ok_hosts, f"{r.wall:.2f}", f"{r.cpu:.2f}", f"{r.peak_rss_mb:.0f}",
                  r.peak_threads, r.peak_fds, r.fd_limit, f"{r.median_host_seconds:.2f}",
-                 f"{r.slowest_host} ({r.slowest_seconds:.2f})"]
+                 f"{r.slowest_host} ({r.slowest_seconds:.2f})", r.keeper]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)
