@@ -4,7 +4,7 @@ whatever the tool keeps between runs by default: fleet's keeper (sessions and ta
 60 seconds), Ansible's OpenSSH ControlPersist masters (60 seconds).
 
 What the warm-up leaves running outlives each run, so the harness accounts for it by hand: its
-CPU during the measured run (utime + stime from /proc, which include finished threads) is added
+CPU during the measured run (`measure.ThreadClock`: each thread's exact time) is added
 to the run's, its memory to the tree's, and it is stopped afterwards.
 """
 
@@ -25,10 +25,10 @@ def run(call, run_dir, fleet, exclude, between=None):
     kept, _ = measure.descendants(os.getpid(), set(exclude))  # the harness is a subreaper: they are its own
     if not kept:
         raise RuntimeError(f"nothing kept running after the warm-up run of {warm.argv}")
-    before = {pid: measure.cpu_seconds(pid) for pid in kept}
+    clocks = [measure.ThreadClock(pid) for pid in kept]
     m = measure.run(call.argv, run_dir, "run", env=call.env, stdout_to_null=call.stdout_to_null,
                     exclude=set(exclude) | set(kept))
-    m.cpu += sum(measure.cpu_seconds(pid) - before[pid] for pid in kept)
+    m.cpu += sum(clock.elapsed() for clock in clocks)
     m.tree_rss_mb += sum(measure.memory_kb(pid, "VmRSS") for pid in kept) / 1024
     m.max_rss_mb = max([m.max_rss_mb] + [measure.memory_kb(pid, "VmHWM") / 1024 for pid in kept])
     _stop(kept, fleet, call.env)
