@@ -59,7 +59,7 @@ class ProcessSampler(threading.Thread):
         self.stopping = threading.Event()
 
     def fleet_processes(self):
-        """The pids below GNU time, oldest first."""
+        """Every pid below GNU time: the process it started and that one's forked child, if any."""
         found, stack = [], [self.time_pid]
         while stack:
             pid = stack.pop()
