@@ -83,6 +83,9 @@ def measure_target(target, args, fleet, scenarios, work, upload_file, results, e
             names = [t for t in names if t != tools.ANSIBLE_KEPT]
         if scenario == "bigout" and (n != min(args.sizes) or target.rtt_ms > 0):
             continue  # one host prints: lab size does not matter; the Python proxy would be the bottleneck
+        if not names:
+            print(f"   ({scenario}: none of the chosen tools runs it; see Benchmarks/README.md)", file=sys.stderr)
+            continue
         runs = {t: [] for t in names}
         for repeat in range(args.repeat):
             order = names[repeat % len(names):] + names[:repeat % len(names)]  # alternate who goes first
