@@ -58,22 +58,9 @@ class ProcessSampler(threading.Thread):
         self.samples = 0
         self.stopping = threading.Event()
 
-    def fleet_processes(self):
-        """Every pid below GNU time: the process it started and that one's forked child, if any."""
-        found, stack = [], [self.time_pid]
-        while stack:
-            pid = stack.pop()
-            try:
-                with open(f"/proc/{pid}/task/{pid}/children") as f:
-                    children = [int(c) for c in f.read().split()]
-            except OSError:
-                children = []
-            found += children
-            stack += children
-        return found
-
     def sample(self):
-        for pid in self.fleet_processes():
+        # The process GNU time started and, on a first run, that one's forked child.
+        for pid in measure.descendants(self.time_pid)[0]:
             try:
                 with open(f"/proc/{pid}/status") as f:
                     status = f.read()

@@ -35,7 +35,7 @@ FLEET_ROWS = ["fleet", KEPT, NO_KEEP, ONE_PLAY]
 TOOLS = PEERS + [KEPT, NO_KEEP, ONE_PLAY, ANSIBLE_KEPT] + list(PROBE_MODES)
 SCENARIO_TOOLS = {
     "adhoc": PEERS + [KEPT, NO_KEEP, ANSIBLE_KEPT, "c-channel"],
-    "tasks": TOOLS,  # ONE_PLAY only here
+    "tasks": TOOLS,  # every tool; ONE_PLAY runs nothing else (its playbook is a tasks one)
     "upload": PEERS + [KEPT, NO_KEEP],
     "bigout": ["fleet", NO_KEEP, "openssh", "pssh"],  # Ansible and pyinfra keep whole outputs in memory
 }
