@@ -33,6 +33,46 @@ final class AuthTests: XCTestCase {
         }
     }
 
+    /// Key files in OpenSSH's own format skip OpenSSL's PEM decoders (a patch to fleet's
+    /// libssh2, `patches/93-...`); keys in OpenSSL's PEM format must still go through them.
+    /// Each of these files logs in, and a file that only looks like an OpenSSH key fails cleanly.
+    func testKeyFilesInOpenSSHAndPEMFormatsLogIn() async throws {
+        let lab = try LabSupport.lab()
+        let folder = try LabSupport.temporaryDirectory()
+        let target = LabSupport.target(lab.hosts()[0])
+        let keys: [(name: String, keygen: String, passphrase: String?)] = [
+            ("ecdsa-openssh", "-t ecdsa -b 256 -N ''", nil),
+            ("ecdsa-pem", "-t ecdsa -b 384 -m PEM -N ''", nil),
+            ("ecdsa-openssh-locked", "-t ecdsa -b 521 -N 'open sesame'", "open sesame"),
+            ("ed25519-openssh", "-t ed25519 -N ''", nil),
+        ]
+        for key in keys {
+            let path = "\(folder.path)/\(key.name)"
+            try LabSupport.shell("ssh-keygen -q \(key.keygen) -f \(path)")
+            let header = try LabSupport.shell("head -n 1 \(path)")
+            XCTAssertEqual(header.contains("OPENSSH"), key.name.contains("openssh"), "\(key.name): \(header)")
+            let cleanup = try authorize(path + ".pub", in: lab)
+            defer { cleanup() }
+            var options = LabSupport.options(lab, environment: key.passphrase.map { ["FLEET_KEY_PASSPHRASE": $0] } ?? [:])
+            options.identityFiles = [path]
+            let session = try await SSHSession.connect(to: target, options: options)
+            let whoami = try await session.run("whoami")
+            await session.close()
+            XCTAssertEqual(whoami.stdoutText, "\(lab.user)\n", key.name)
+        }
+
+        let fake = "\(folder.path)/fake"
+        try LabSupport.shell("printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\\nbm90IGEga2V5\\n-----END OPENSSH PRIVATE KEY-----\\n' > \(fake)")
+        var options = LabSupport.options(lab)
+        options.identityFiles = [fake]
+        do {
+            _ = try await SSHSession.connect(to: target, options: options)
+            XCTFail("a file that is not a key must not log in")
+        } catch SSHError.authenticationFailed(_, _, let tried, _) {
+            XCTAssertEqual(tried, ["key \(fake) (unusable file)"])
+        }
+    }
+
     func testRSAKeyRefusalExplainsTheLibssh2Limitation() async throws {
         let lab = try LabSupport.lab()
         let folder = try LabSupport.temporaryDirectory()
