@@ -1,4 +1,5 @@
 import Dispatch
+import FleetCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -85,7 +86,7 @@ public enum KeeperServer {
     }
 
     static func log(_ line: String) {
-        let stamp = ISO8601DateFormatter().string(from: Date())
+        let stamp = EventTime.seconds(Date())
         FileHandle.standardError.write(Data("\(stamp) keeper: \(line)\n".utf8))
     }
 }

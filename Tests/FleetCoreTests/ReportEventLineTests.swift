@@ -18,6 +18,18 @@ final class ReportEventLineTests: XCTestCase {
               changed_when: false
         """
 
+    /// `EventTime.seconds` writes what `ISO8601DateFormatter` wrote there before (the keeper's
+    /// log, a capture's expiry): UTC, to the whole second, the fraction dropped, also before 1970.
+    func testSecondsAreWhatISO8601DateFormatterWrites() {
+        let formatter = ISO8601DateFormatter()
+        let samples: [TimeInterval] = [0, 0.999, 1_764_892_800, 1_772_323_199.5, 951_782_400, 4_102_444_799.999,
+                                       -1, -0.5, -86_400.25, 1_796_426_723.787]
+        for seconds in samples {
+            let date = Date(timeIntervalSince1970: seconds)
+            XCTAssertEqual(EventTime.seconds(date), formatter.string(from: date), "at \(seconds)")
+        }
+    }
+
     /// Every run writes `run.jsonl` beside its logs, one envelope per event, in the order
     /// the sink saw them, readable back into the same events.
     func testRunWritesJournalThatReadsBackAsTheSameEvents() async throws {

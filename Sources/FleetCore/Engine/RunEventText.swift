@@ -18,7 +18,7 @@ public enum RunEventText {
             return hostLine(result, relativeTo: folder)
         case .capture(let capture):
             return "[\(capture.host)] captured \(capture.name) = \(capture.value)"
-                + (capture.expiresAt.map { " (expires \(ISO8601DateFormatter().string(from: $0)))" } ?? "")
+                + (capture.expiresAt.map { " (expires \(EventTime.seconds($0)))" } ?? "")
         case .keptValue(let note):
             switch note.source {
             case .kept: return "[\(note.reader)] using kept \(note.host):\(note.name) (from task '\(note.task)')"

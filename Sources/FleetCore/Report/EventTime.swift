@@ -15,6 +15,14 @@ public enum EventTime {
             + "." + Digits.padded(Int(fraction < 0 ? fraction + 1000 : fraction), width: 3) + "Z"
     }
 
+    /// To the whole second, as `ISO8601DateFormatter` writes it (`2026-03-01T12:00:03Z`): the
+    /// keeper's log and a capture's expiry. That formatter's first use in a process costs about
+    /// a millisecond (ICU loads its calendar), and the keeper's first line comes at the end of
+    /// a first run, before the command the user started may exit.
+    public static func seconds(_ date: Date) -> String {
+        Digits.calendarText(date, utc: true, dateSeparator: "-", between: "T", timeSeparator: ":") + "Z"
+    }
+
     public static func date(_ text: String) -> Date? {
         try? style.parse(text)
     }
