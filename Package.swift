@@ -54,7 +54,9 @@ let package = Package(
     ],
     targets: [
         libssh2Target,
-        .target(name: "FleetSSH", dependencies: ["CLibSSH2"]),
+        // <sys/epoll.h>, which Swift's Glibc module lacks (FleetSSH's SocketPoller).
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        .target(name: "FleetSSH", dependencies: ["CLibSSH2", "CEpoll"]),
         .target(name: "FleetCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "FleetLab"),
         .target(name: "FleetConnect", dependencies: ["FleetCore", "FleetSSH"]),

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// libssh2 sessions are not thread-safe, and in non-blocking mode every call can return
 /// EAGAIN. So every libssh2 call for this session runs on `queue`, inside `pump()`, driven
-/// by socket readiness (`DispatchSource`) and one timer, never blocking a thread. Hundreds of
+/// by socket readiness (`SocketPoller`) and one timer, never blocking a thread. Hundreds of
 /// sessions therefore share the few threads Dispatch keeps, instead of one thread per host.
 /// Async callers enqueue an operation and await its continuation.
 public final class SSHSession: @unchecked Sendable {
@@ -24,12 +24,8 @@ public final class SSHSession: @unchecked Sendable {
     private var failure: SSHError? {
         didSet { endLock.withLock { endReason = failure } }
     }
-    private let readSource: DispatchSourceRead
-    private let writeSource: DispatchSourceWrite
-    private var writeArmed = false
-    private var readArmed = true
-    /// Set while a pump runs because the socket became readable (see `arm()`).
-    private var wokenByRead = false
+    /// The socket's readiness, reported on `queue` (set once in `init`).
+    private var watch: SocketPoller.Registration!
     private let timer: DispatchSourceTimer
     /// When the timer is set to fire next (`distantFuture`: not set).
     private var timerWake = DispatchTime.distantFuture
@@ -67,27 +63,24 @@ public final class SSHSession: @unchecked Sendable {
         // count; a queue's default target spawns a thread per busy queue.
         self.queue = DispatchQueue(label: "fleet.ssh.\(target.displayName)", target: .global())
         libssh2_session_set_blocking(raw, 0)
-        readSource = DispatchSource.makeReadSource(fileDescriptor: socket, queue: queue)
-        writeSource = DispatchSource.makeWriteSource(fileDescriptor: socket, queue: queue)
         timer = DispatchSource.makeTimerSource(queue: queue)
-        readSource.setEventHandler { [unowned self] in
-            self.lastInbound = .now()
-            self.wokenByRead = true
-            self.pump()
-            self.wokenByRead = false
-        }
-        writeSource.setEventHandler { [unowned self] in self.pump() }
         timer.setEventHandler { [unowned self] in self.pump() }
-        // The socket is closed only once both sources are cancelled (Dispatch's rule).
-        let group = DispatchGroup()
-        group.enter()
-        group.enter()
-        readSource.setCancelHandler { group.leave() }
-        writeSource.setCancelHandler { group.leave() }
-        group.notify(queue: .global()) { closeDescriptor(socket) }
         timer.schedule(deadline: .distantFuture)
-        readSource.resume()
         timer.resume()
+        do {
+            // Weak: an event already on its way may arrive after the session was closed and freed.
+            watch = try SocketPoller.shared.register(socket, queue: queue, events: 0) { [weak self] events in
+                guard let self else { return }
+                if events & ~SocketPoller.writable != 0 { self.lastInbound = .now() }
+                self.pump()
+            }
+            // Armed only once `watch` is set: the handler may run at once, and `arm()` needs it.
+            SocketPoller.shared.arm(watch, events: SocketPoller.readable)
+        } catch {
+            timer.cancel()
+            SSHSession.free(raw)
+            throw error
+        }
     }
 
     /// Starts client keepalives once the session is logged in; the first is sent one interval
@@ -221,37 +214,20 @@ public final class SSHSession: @unchecked Sendable {
             return
         }
         nextKeepalive = now + Double(max(1, seconds))
+        // The reply must be seen even when idle: `arm()` listens while one is awaited.
         lastKeepaliveSent = now
-        // The reply must be seen even when idle, so listen again.
-        if !readArmed {
-            readSource.resume()
-            readArmed = true
-        }
     }
 
-    /// Arms the write source only while a send is blocked (write readiness is level-triggered
-    /// and would spin), parks the read source while idle (nothing would consume the bytes,
-    /// so it would spin too), and sets the timer to the nearest deadline.
-    ///
-    /// The read source is parked lazily: only when bytes arrived and nothing wanted them (at
-    /// most one call of the handler in vain). Parking as soon as the last operation finished
-    /// cost a suspend and a resume per task, each a wake-up of Dispatch's manager thread:
-    /// a sixth of the keeper's CPU on back-to-back tasks.
+    /// Waits for writability only while a send is blocked (it would report at once and
+    /// spin otherwise), for readability only while an operation or a keepalive reply wants
+    /// bytes (output waiting for its consumer would spin too), and sets the timer to the
+    /// nearest deadline. Re-arming is one `epoll_ctl` on this queue, and none when the
+    /// registration still waits for the same events (see `SocketPoller`).
     private func arm() {
         let wantWrite = blockedOutbound
-        if wantWrite != writeArmed {
-            wantWrite ? writeSource.resume() : writeSource.suspend()
-            writeArmed = wantWrite
-        }
         let wantRead = operations.contains { !$0.waitsForConsumer }
             || (keepaliveInterval > 0 && lastInbound <= lastKeepaliveSent)
-        if wantRead && !readArmed {
-            readSource.resume()
-            readArmed = true
-        } else if !wantRead && readArmed && wokenByRead {
-            readSource.suspend()
-            readArmed = false
-        }
+        SocketPoller.shared.arm(watch, events: (wantRead ? SocketPoller.readable : 0) | (wantWrite ? SocketPoller.writable : 0))
         var wake = DispatchTime.distantFuture
         for operation in operations {
             if let deadline = operation.deadline, deadline < wake { wake = deadline }
@@ -331,10 +307,8 @@ public final class SSHSession: @unchecked Sendable {
         _ = shutdown(socket, Int32(SHUT_RDWR))
         SSHSession.free(raw)
         timer.cancel()
-        if !readArmed { readSource.resume() }
-        if !writeArmed { writeSource.resume() }
-        readSource.cancel()
-        writeSource.cancel()
+        SocketPoller.shared.remove(watch)
+        closeDescriptor(socket)
     }
 }
 
