@@ -33,6 +33,9 @@ final class TaskRunnerTests: XCTestCase {
                 "x='it'\"'\"'s'; echo \"$x\" $((6*7))",
                 "false",
                 "",
+                "echo \"args=$# [$1]\"",                   // no positional parameters
+                "echo one\necho 'two\nlines'\necho \"it's\"",
+                "printf '%s\\n' \"'\" \"__fleet_task x 0 0 0 y\" '\\'",  // quotes and the runner's own words
             ]
             for command in commands {
                 let a = try await runner.run(RemoteCommand(command))
@@ -41,6 +44,13 @@ final class TaskRunnerTests: XCTestCase {
                 XCTAssertEqual(a.stdout, b.stdout, command)
                 XCTAssertEqual(a.stderr, b.stderr, command)
             }
+            // A syntax error fails that task alone (sh's message names `eval` here), and the
+            // runner goes on.
+            let broken = try await runner.run(RemoteCommand("if then fi"))
+            XCTAssertEqual(broken.exitCode, 2)
+            XCTAssertTrue(broken.stderrText.contains("Syntax error"), broken.stderrText)
+            let next = try await runner.run(RemoteCommand("echo still"))
+            XCTAssertEqual(next.stdoutText, "still\n")
         }
     }
 
