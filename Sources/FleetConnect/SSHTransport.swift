@@ -86,7 +86,6 @@ actor HostSlot {
     /// The host could not start a task runner: it is not tried again on this slot.
     private var runnerUnsupported = false
     private var runner: (session: SSHSession, runner: TaskRunner)?
-    private var starting: (session: SSHSession, task: Task<TaskRunner?, Never>)?
     private var session: SSHSession?
     private var connecting: Task<SSHSession, Error>?
     /// A dropped session is reconnected once; after that the host is unreachable.
@@ -101,26 +100,24 @@ actor HostSlot {
         self.session = session
     }
 
-    /// The host's task runner on `session`, started on first use; nil when the host cannot
-    /// run one (then every command gets its own channel). Callers asking while it starts
-    /// (the run's warm-up and the first task) share one start.
+    /// The host's task runner on `session`, started on first use (the run's warm-up or its
+    /// first task); nil when the host cannot run one (then every command gets its own channel).
     func taskRunner(on session: SSHSession) async -> TaskRunner? {
         guard useTaskRunner else { return nil }
         if let runner, runner.session === session, await !runner.runner.isBroken { return runner.runner }
-        if let starting, starting.session === session { return await starting.task.value }
-        let task = Task { try? await TaskRunner.start(on: session) }
-        starting = (session, task)
-        let started = await task.value
-        if starting?.session === session { starting = nil }
-        if let started {
-            runner = (session, started)
-        } else if session.isAlive {
-            // A host that cannot run it uses channels from now on; a dead connection is not
-            // the host's fault and is handled by the caller's reconnect.
-            useTaskRunner = false
-            runnerUnsupported = true
-        }
+        let started = TaskRunner.start(on: session)
+        runner = (session, started)
         return started
+    }
+
+    /// `runner` did not start on `session` (`TaskRunner.Unavailable`): a host that cannot run
+    /// it uses channels from now on; a dead connection is not the host's fault and is handled
+    /// by the caller's reconnect.
+    func runnerDidNotStart(_ runner: TaskRunner, on session: SSHSession) {
+        guard session.isAlive else { return }
+        useTaskRunner = false
+        runnerUnsupported = true
+        if self.runner?.runner === runner { self.runner = nil }
     }
 
     /// - Parameter runner: Whether commands may go through the host's task runner; without
@@ -237,18 +234,37 @@ struct SSHHostConnection: HostConnection {
             || (command.timeout != nil && command.timeout! < 1)
     }
 
-    /// Whether `command` can go through `runner` rather than a channel of its own.
-    private static func runnerCanRun(_ command: RemoteCommand, runner: TaskRunner) -> Bool {
-        !needsChannel(command) && (command.timeout == nil || runner.hasTimeout)
+    /// Whether `command` can go through `runner` rather than a channel of its own. A command
+    /// with a timeout needs the runner's greeting, which says whether the host can time it out:
+    /// it is awaited when `waiting`, else only a greeting already read counts.
+    private static func runnerCanRun(_ command: RemoteCommand, runner: TaskRunner, waiting: Bool) async -> Bool {
+        guard !needsChannel(command) else { return false }
+        guard command.timeout != nil else { return true }
+        return waiting ? await runner.hasTimeout() : await runner.timeoutAvailable == true
     }
 
     private func run(_ command: RemoteCommand, then following: [RemoteCommand], on session: SSHSession) async throws -> RemoteResult {
         if runnerAllowed, !Self.needsChannel(command), let runner = await slot.taskRunner(on: session),
-           Self.runnerCanRun(command, runner: runner) {
-            // Only a chain the runner can run in one go is sent ahead.
-            let ahead = Array(following.prefix { Self.runnerCanRun($0, runner: runner) })
+           await Self.runnerCanRun(command, runner: runner, waiting: true) {
+            // Only a chain the runner can run in one go is sent ahead (not waiting for the
+            // greeting: the first request goes out at once, see `TaskRunner.start`).
+            var ahead: [RemoteCommand] = []
+            for next in following {
+                guard await Self.runnerCanRun(next, runner: runner, waiting: false) else { break }
+                ahead.append(next)
+            }
             do {
                 return try await runner.run(command, then: ahead)
+            } catch let unavailable as TaskRunner.Unavailable {
+                // Nothing sent to it ran (see `TaskRunner.start`). On a session that died (the
+                // runner's channel found it dead, say) that is a command dropped before it
+                // started, which the caller retries once on a new connection; otherwise the
+                // host cannot run the runner, and a channel runs the command.
+                if case SSHError.droppedBeforeStart(let reason)? = unavailable.cause { throw SSHError.droppedBeforeStart(reason: reason) }
+                guard session.isAlive else {
+                    throw SSHError.droppedBeforeStart(reason: session.deathReason?.errorDescription ?? "session ended")
+                }
+                await slot.runnerDidNotStart(runner, on: session)
             } catch let error as TransportError where error.kind == .failed && !session.isAlive {
                 throw TransportError(.unreachable, (session.deathReason ?? .connectionLost(reason: "session ended"))
                     .errorDescription ?? error.message)

@@ -66,37 +66,69 @@ actor TaskRunner {
     /// Why the runner cannot be used on a host; the caller falls back to channels.
     struct Unavailable: Error {
         var reason: String
+        /// How its channel ended, when it failed (a session found dead: `droppedBeforeStart`).
+        var cause: Error?
     }
 
     private let input: CommandInput
     private var reader: AnswerReader
     private let exit: Task<ExitStatus, Error>
-    /// Whether the host has coreutils `timeout`; without it, commands with a timeout use channels.
-    nonisolated let hasTimeout: Bool
+    /// Whether the host has coreutils `timeout` (without it, commands with a timeout use
+    /// channels): nil until the runner's greeting has been read (see `start`).
+    private(set) var timeoutAvailable: Bool?
     private(set) var isBroken = false
     private var busy = false
     /// Requests written ahead of their turn, oldest first, whose answers are not read yet.
     private var sentAhead: [SentAhead] = []
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    private init(input: CommandInput, reader: AnswerReader, exit: Task<ExitStatus, Error>, hasTimeout: Bool) {
+    private init(input: CommandInput, reader: AnswerReader, exit: Task<ExitStatus, Error>) {
         self.input = input
         self.reader = reader
         self.exit = exit
-        self.hasTimeout = hasTimeout
     }
 
-    /// Starts the runner and waits for it to say it is ready.
-    static func start(on session: SSHSession) async throws -> TaskRunner {
+    /// Starts the runner without waiting for it: its greeting is read before the first
+    /// answer, so the first request goes out right behind `script`, a round trip sooner.
+    /// Nothing is lost when the greeting never comes (the host's `sh` did not start, or a
+    /// forced command took its place): the requests written meanwhile cannot have run,
+    /// since the shell runs them after the greeting, and the caller gets `Unavailable`.
+    static func start(on session: SSHSession) -> TaskRunner {
         let (input, output, exit) = session.startInteractive("exec sh")
         input.write(Array(script.utf8))
-        var reader = AnswerReader(output: output.makeAsyncIterator())
-        guard let line = await reader.readyLine(), line.hasPrefix("FLEET-RUNNER-READY ") else {
-            input.close()
+        return TaskRunner(input: input, reader: AnswerReader(output: output.makeAsyncIterator()), exit: exit)
+    }
+
+    /// Whether the host has coreutils `timeout`; waits for the runner's greeting. False
+    /// when the runner did not start (`run` then throws `Unavailable`).
+    func hasTimeout() async -> Bool {
+        await acquire()
+        defer { release() }
+        return (try? await greeting()) ?? false
+    }
+
+    /// Reads the greeting once, before anything else on stdout: lines the login shell
+    /// printed before `exec sh` are skipped.
+    private func greeting() async throws -> Bool {
+        if let timeoutAvailable { return timeoutAvailable }
+        guard !isBroken else { throw Unavailable(reason: "the task runner did not start") }
+        var reader = self.reader
+        defer { self.reader = reader }
+        let line = await withTaskCancellationHandler {
+            await reader.greeting()
+        } onCancel: { [exit] in
             exit.cancel()
-            throw Unavailable(reason: "the host's sh could not start the task runner")
         }
-        return TaskRunner(input: input, reader: reader, exit: exit, hasTimeout: line.hasSuffix(" 1"))
+        guard let line else {
+            isBroken = true
+            sentAhead.removeAll()
+            if Task.isCancelled { throw CancellationError() }
+            var cause: Error?
+            do { _ = try await exit.value } catch { cause = error }
+            throw Unavailable(reason: "the host's sh did not start the task runner", cause: cause)
+        }
+        timeoutAvailable = line.hasSuffix(" 1")
+        return line.hasSuffix(" 1")
     }
 
     /// Runs one command and returns its own exit code and output.
@@ -126,7 +158,7 @@ actor TaskRunner {
             throw TransportError(.failed, "not run: the command sent before it on this host failed")
         }
         let seconds = Self.timeoutSeconds(command)
-        if seconds > 0 && hasTimeout && (answer.result.exitCode == 124 || answer.result.exitCode == 137) {
+        if seconds > 0 && timeoutAvailable == true && (answer.result.exitCode == 124 || answer.result.exitCode == 137) {
             throw TransportError(.timedOut, "command timed out after \(seconds)s")
         }
         return answer.result
@@ -164,6 +196,7 @@ actor TaskRunner {
     }
 
     private func readAnswer(token: String, keeping limit: Int) async throws -> AnswerReader.Answer {
+        _ = try await greeting()
         var reader = self.reader
         defer { self.reader = reader }
         // Ctrl-C (the caller cancelled) closes the runner's channel: the answer never comes,
@@ -224,13 +257,14 @@ struct AnswerReader: Sendable {
         self.output = output
     }
 
-    /// The first stdout line (the runner's greeting).
-    mutating func readyLine() async -> String? {
+    /// The runner's greeting line (`FLEET-RUNNER-READY 0|1`), skipping the stdout lines
+    /// before it; nil when the output ends first.
+    mutating func greeting() async -> String? {
         while true {
-            if let newline = pending[.stdout]!.firstIndex(of: 10) {
+            while let newline = pending[.stdout]!.firstIndex(of: 10) {
                 let line = String(decoding: pending[.stdout]![..<newline], as: UTF8.self)
                 pending[.stdout]!.removeFirst(newline + 1)
-                return line
+                if line.hasPrefix("FLEET-RUNNER-READY ") { return line }
             }
             guard let (stream, bytes) = await output.next() else { return nil }
             pending[stream]! += bytes

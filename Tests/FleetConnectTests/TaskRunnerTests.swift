@@ -151,3 +151,61 @@ final class TaskRunnerTests: XCTestCase {
         XCTAssertFalse(ProcessTable.commandLines(containing: survivor).isEmpty, "the background sleep ended with the run")
     }
 }
+
+extension TaskRunnerTests {
+    /// A host whose sshd will not start the runner (here a forced command that answers
+    /// `exec sh` with a line of its own and exits) gets channels instead. The first request
+    /// went out before the runner's greeting: it must run once, over a channel, not twice.
+    func testAHostThatCannotStartTheRunnerRunsEachCommandOnceOverChannels() async throws {
+        let lab = try Lab.shared(count: 1)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fleet-runner-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let key = folder.appendingPathComponent("forced").path
+        try Self.shell("ssh-keygen -q -t ed25519 -N '' -f \(key)")
+        let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let forced = #"command="if [ \"$SSH_ORIGINAL_COMMAND\" = 'exec sh' ]; then echo no runner here; exit 0; fi; eval \"$SSH_ORIGINAL_COMMAND\"" "#
+        // Rewritten in place (not replaced), as the lab's sshds read this very file.
+        let authorized = lab.directory.appendingPathComponent("authorized_keys")
+        let before = try String(contentsOf: authorized, encoding: .utf8)
+        try Self.overwrite(authorized, with: before + forced + publicKey + "\n")
+        defer { try? Self.overwrite(authorized, with: before) }
+
+        let labHost = try LabHosts.hosts(count: 1)[0]
+        let host = FleetCore.Host(name: labHost.name, address: labHost.address, port: labHost.port, user: labHost.user,
+                                  keyPath: key, knownHostsPath: lab.knownHostsPath.path, hostKeyPolicy: "strict", connectTimeout: 5)
+        let transport = SSHTransport(taskRunner: true)
+        let connection = try await transport.connection(to: host)
+        let marker = LabHosts.uniqueRemotePath("runner-fallback")
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let first = try await connection.run(RemoteCommand("echo ran >> \(marker); cat \(marker)"))
+        XCTAssertEqual(first.exitCode, 0, first.stderrText)
+        XCTAssertEqual(first.stdoutText, "ran\n", "the command ran once, over a channel")
+        // The next ones go straight to channels: the command's parent is sshd, not a runner's sh.
+        let parent = try await connection.run(RemoteCommand("cat /proc/$PPID/comm"))
+        XCTAssertEqual(parent.stdoutText, "sshd\n")
+        let timed = try await connection.run(RemoteCommand("echo timed", timeout: 5))
+        XCTAssertEqual(timed.stdoutText, "timed\n")
+        await transport.shutdown()
+    }
+
+    private static func overwrite(_ file: URL, with text: String) throws {
+        let handle = try FileHandle(forWritingTo: file)
+        defer { try? handle.close() }
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data(text.utf8))
+    }
+
+    private static func shell(_ command: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown) }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
