@@ -23,6 +23,20 @@ enum LabHosts {
         SSHTransport()
     }
 
+    /// Runs a local command with /bin/sh and returns its stdout, trimmed.
+    @discardableResult
+    static func shell(_ command: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// A unique path under /tmp on the remote side, so tests never see each other's files.
     static func uniqueRemotePath(_ stem: String) -> String {
         "/tmp/fleet-\(stem)-\(UUID().uuidString)"

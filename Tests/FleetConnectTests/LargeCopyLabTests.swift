@@ -19,7 +19,7 @@ final class LargeCopyLabTests: XCTestCase {
             XCTAssertTrue(connection is FileUploading, "the SSH connection sends local files from disk")
             let local = folder + "/payload.bin"
             try Self.writeRandomFile(at: local, size: Self.fileSize)
-            let localSum = try Self.shell("sha256sum \(local) | cut -c1-64")
+            let localSum = try LabHosts.shell("sha256sum \(local) | cut -c1-64")
             let copy = Action.copy(CopySpec(src: try Self.template("payload.bin"), dest: try Self.template(dest), mode: "0640"))
             let context = ActionContext(host: host, connection: connection, scope: DictionaryScope([:]),
                                         playbookDirectory: folder, become: false, timeout: 120)
@@ -66,17 +66,6 @@ final class LargeCopyLabTests: XCTestCase {
         }
     }
 
-    private static func shell(_ command: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
 }
 
 /// This process's resident memory from /proc/self/status (Linux).

@@ -162,7 +162,7 @@ extension TaskRunnerTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let key = folder.appendingPathComponent("forced").path
-        try Self.shell("ssh-keygen -q -t ed25519 -N '' -f \(key)")
+        try LabHosts.shell("ssh-keygen -q -t ed25519 -N '' -f \(key)")
         let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let forced = #"command="if [ \"$SSH_ORIGINAL_COMMAND\" = 'exec sh' ]; then echo no runner here; exit 0; fi; eval \"$SSH_ORIGINAL_COMMAND\"" "#
         // Rewritten in place (not replaced), as the lab's sshds read this very file.
@@ -196,16 +196,4 @@ extension TaskRunnerTests {
         try handle.write(contentsOf: Data(text.utf8))
     }
 
-    private static func shell(_ command: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown) }
-        return String(decoding: data, as: UTF8.self)
-    }
 }
