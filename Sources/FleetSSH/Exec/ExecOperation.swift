@@ -20,9 +20,6 @@ final class ExecOperation: SessionOperation {
     private let pipe: OutputPipe
     private var continuation: CheckedContinuation<ExitStatus, Error>?
     private var state = State.open
-    /// The exec request is sent but its reply not read yet, while input is already written
-    /// (see `.start` in `advance`).
-    private var startUnconfirmed = false
     private var channel: OpaquePointer?
     private var status = ExitStatus(code: nil)
     private var sawEOF = false
@@ -89,27 +86,15 @@ final class ExecOperation: SessionOperation {
             channel = opened
             state = .start
         case .start:
-            let rc = startCommand(session)
-            if rc == LIBSSH2_ERROR_EAGAIN {
-                // Input waiting to go (a task runner's first requests, a command's stdin) goes
-                // right behind the exec request instead of a round trip later, once its reply
-                // came: sshd handles the request, starting the command, before it reads the
-                // next packet, so the bytes reach the command. The reply is still read (in
-                // `.io`): a refused command ends the operation as before, its input unread.
-                guard input.hasPending, abortError == nil,
-                      libssh2_session_block_directions(session) & LIBSSH2_SESSION_BLOCK_OUTBOUND == 0 else { return .again }
-                startUnconfirmed = true
-                state = .io
+            let rc = command.withUnsafeBufferPointer { clibssh2_exec(channel, $0.baseAddress, UInt32($0.count)) }
+            if rc == LIBSSH2_ERROR_EAGAIN { return .again }
+            if rc < 0 {
+                abortError = SSHSession.error(rc, session, "starting the command")
+                state = .close
                 return .progressed
             }
-            if rc < 0 { return refuseStart(rc, session) }
             state = abortError != nil ? .close : .io
         case .io:
-            if startUnconfirmed {
-                let rc = startCommand(session)
-                if rc < 0 && rc != LIBSSH2_ERROR_EAGAIN { return refuseStart(rc, session) }
-                startUnconfirmed = rc == LIBSSH2_ERROR_EAGAIN
-            }
             if !sendPendingSignal() { return .again }
             switch writeInput(session) {
             case .again: return .again  // a half-sent packet must be finished before anything else
@@ -155,18 +140,6 @@ final class ExecOperation: SessionOperation {
         case .done:
             return .finished
         }
-        return .progressed
-    }
-
-    /// Sends the exec request, or goes on waiting for its reply (libssh2's state machine).
-    private func startCommand(_ session: OpaquePointer) -> Int32 {
-        command.withUnsafeBufferPointer { clibssh2_exec(channel, $0.baseAddress, UInt32($0.count)) }
-    }
-
-    private func refuseStart(_ rc: Int32, _ session: OpaquePointer) -> StepOutcome {
-        startUnconfirmed = false
-        abortError = SSHSession.error(rc, session, "starting the command")
-        state = .close
         return .progressed
     }
 
