@@ -237,15 +237,20 @@ struct SSHHostConnection: HostConnection {
     /// Whether `command` can go through `runner` rather than a channel of its own. A command
     /// with a timeout needs the runner's greeting, which says whether the host can time it out:
     /// it is awaited when `waiting`, else only a greeting already read counts.
-    private static func runnerCanRun(_ command: RemoteCommand, runner: TaskRunner, waiting: Bool) async -> Bool {
+    /// A greeting awaited in vain means the runner did not start: `noting` then learns it.
+    private static func runnerCanRun(_ command: RemoteCommand, runner: TaskRunner, waiting: Bool,
+                                     noting slot: HostSlot? = nil, on session: SSHSession? = nil) async -> Bool {
         guard !needsChannel(command) else { return false }
         guard command.timeout != nil else { return true }
-        return waiting ? await runner.hasTimeout() : await runner.timeoutAvailable == true
+        guard waiting else { return await runner.timeoutAvailable == true }
+        if await runner.hasTimeout() { return true }
+        if let slot, let session, await runner.isBroken { await slot.runnerDidNotStart(runner, on: session) }
+        return false
     }
 
     private func run(_ command: RemoteCommand, then following: [RemoteCommand], on session: SSHSession) async throws -> RemoteResult {
         if runnerAllowed, !Self.needsChannel(command), let runner = await slot.taskRunner(on: session),
-           await Self.runnerCanRun(command, runner: runner, waiting: true) {
+           await Self.runnerCanRun(command, runner: runner, waiting: true, noting: slot, on: session) {
             // Only a chain the runner can run in one go is sent ahead (not waiting for the
             // greeting: the first request goes out at once, see `TaskRunner.start`).
             var ahead: [RemoteCommand] = []
