@@ -70,7 +70,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "FleetSSHTests", dependencies: ["FleetSSH", "FleetLab"]),
+        .testTarget(name: "FleetSSHTests", dependencies: ["FleetSSH", "FleetLab", "FleetTestSupport"]),
         // Helpers more than one test target uses.
         .target(name: "FleetTestSupport", path: "Tests/FleetTestSupport"),
         .testTarget(

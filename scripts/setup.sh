@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libssl-dev openssh-server openssh-client iproute2 sudo redis-server procps util-linux bsdutils python3-jsonschema chromium)
+packages=(libc6-dev libssl-dev openssh-server openssh-client iproute2 sudo redis-server procps util-linux bsdutils python3-jsonschema chromium)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

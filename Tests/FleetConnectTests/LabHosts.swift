@@ -1,6 +1,7 @@
 import FleetConnect
 import FleetCore
 import FleetLab
+import FleetTestSupport
 import Foundation
 
 /// The shared test lab's hosts as FleetCore sees them, and a real SSH transport to reach them.
@@ -26,15 +27,7 @@ enum LabHosts {
     /// Runs a local command with /bin/sh and returns its stdout, trimmed.
     @discardableResult
     static func shell(_ command: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try LocalShell.run(command).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A unique path under /tmp on the remote side, so tests never see each other's files.

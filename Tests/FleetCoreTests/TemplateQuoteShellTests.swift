@@ -1,5 +1,6 @@
 import XCTest
 import FleetCore
+import FleetTestSupport
 
 /// `quote` must survive a real POSIX shell: what `sh -c` receives as one word is exactly
 /// the original string, whatever it contains.
@@ -30,15 +31,8 @@ final class TemplateQuoteShellTests: XCTestCase {
 
     /// Runs `command` with `/bin/sh -c` and returns its standard output exactly.
     private func runShell(_ command: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "sh -c \(command)")
-        return String(decoding: data, as: UTF8.self)
+        let (status, stdout) = try LocalShell.run(command)
+        XCTAssertEqual(status, 0, "sh -c \(command)")
+        return stdout
     }
 }

@@ -1,4 +1,5 @@
 import FleetLab
+import FleetTestSupport
 import Foundation
 import XCTest
 @testable import FleetSSH
@@ -54,15 +55,7 @@ enum LabSupport {
     /// Runs a local program and returns its stdout.
     @discardableResult
     static func shell(_ command: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try LocalShell.run(command).stdout
     }
 
     /// SHA-256 of a local file, hex.
