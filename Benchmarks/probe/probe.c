@@ -312,6 +312,14 @@ static LIBSSH2_SESSION *open_session(Host *h, int *fd_out) {
     }
     libssh2_session_set_blocking(session, 1);
     libssh2_session_set_timeout(session, 60000); /* a stuck host fails instead of hanging the run */
+    /* The key exchange order fleet offers (Sources/FleetSSH/Session/KeyExchangeOrder.swift):
+       P-256 first, which OpenSSH's sshd computes with OpenSSL, not with its slower reference
+       curve25519. The same order here keeps "the same way fleet does" true of the logins too. */
+    libssh2_session_method_pref(session, LIBSSH2_METHOD_KEX,
+        "ecdh-sha2-nistp256,curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp384,"
+        "ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,"
+        "diffie-hellman-group18-sha512,diffie-hellman-group14-sha256,diffie-hellman-group14-sha1,"
+        "diffie-hellman-group1-sha1,diffie-hellman-group-exchange-sha1");
     char types[512];
     known_key_types(h, types, sizeof types);
     if (types[0]) libssh2_session_method_pref(session, LIBSSH2_METHOD_HOSTKEY, types);

@@ -26,11 +26,11 @@ extension SSHSession {
             throw error
         }
         do {
-            var preferenceSet = preference == nil
+            var preferencesSet = false
             let _: Void = try await session.call("handshake", timeout: options.loginTimeout) { raw in
-                if !preferenceSet, let preference {
-                    libssh2_session_method_pref(raw, LIBSSH2_METHOD_HOSTKEY, preference)
-                    preferenceSet = true
+                if !preferencesSet {
+                    try setPreferences(raw, hostKey: preference)
+                    preferencesSet = true
                 }
                 let rc = libssh2_session_handshake(raw, fd)
                 if rc == LIBSSH2_ERROR_EAGAIN { return nil }
@@ -47,5 +47,16 @@ extension SSHSession {
         }
         session.startKeepalive()
         return session
+    }
+
+    /// The methods to offer, set once before the handshake starts: the key exchange in
+    /// `KeyExchangeOrder`, and the host key types this host is known by (nil: libssh2's order).
+    private static func setPreferences(_ raw: OpaquePointer, hostKey: String?) throws {
+        if libssh2_session_method_pref(raw, LIBSSH2_METHOD_KEX, KeyExchangeOrder.preference) < 0 {
+            throw SSHError.handshakeFailed(reason: "key exchange methods refused: \(LibSSH2.lastError(raw).message)")
+        }
+        if let hostKey {
+            libssh2_session_method_pref(raw, LIBSSH2_METHOD_HOSTKEY, hostKey)
+        }
     }
 }
