@@ -300,6 +300,20 @@ static bool check_host_key(Host *h, LIBSSH2_SESSION *session) {
     return ok;
 }
 
+/* libssh2's own receive, then an immediate ACK (TCP_QUICKACK), as fleet's sessions do before
+   each wait (SSHSession.acknowledgeNow): sshd holds a small packet until its previous one is
+   acknowledged, and a delayed ACK held every login 40 ms. */
+static ssize_t recv_acknowledging(libssh2_socket_t sock, void *buffer, size_t length, int flags, void **abstract) {
+    (void)abstract;
+    ssize_t rc = recv(sock, buffer, length, flags);
+    if (rc < 0) return -errno;
+    if (rc > 0) {
+        int one = 1;
+        setsockopt(sock, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+    }
+    return rc;
+}
+
 /* Connects, verifies and authenticates; NULL (with the error printed) when any step fails. */
 static LIBSSH2_SESSION *open_session(Host *h, int *fd_out) {
     int fd = tcp_connect(h);
@@ -311,6 +325,7 @@ static LIBSSH2_SESSION *open_session(Host *h, int *fd_out) {
         return NULL;
     }
     libssh2_session_set_blocking(session, 1);
+    libssh2_session_callback_set(session, LIBSSH2_CALLBACK_RECV, (void *)recv_acknowledging);
     libssh2_session_set_timeout(session, 60000); /* a stuck host fails instead of hanging the run */
     /* The key exchange order fleet offers (Sources/FleetSSH/Session/KeyExchangeOrder.swift):
        P-256 first, which OpenSSH's sshd computes with OpenSSL, not with its slower reference

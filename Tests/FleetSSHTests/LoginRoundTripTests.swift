@@ -58,6 +58,27 @@ final class LoginRoundTripTests: XCTestCase {
         XCTAssertEqual(server.userauthRequests(in: log, method: "publickey"), 2, log)
     }
 
+    /// While a session waits for the host it acknowledges at once (TCP_QUICKACK), not after the
+    /// kernel's delayed-ACK timer: sshd holds a small packet until its previous one is
+    /// acknowledged (Nagle), so a delayed ACK held every login 40 ms (`SSHSession.acknowledgeNow`).
+    /// The kernel reports the mode: 1 = quick acknowledgements, 0 = delayed ("ping-pong"), which
+    /// a request-and-answer connection like this one is in unless told otherwise.
+    func testAWaitingSessionAcknowledgesAtOnce() async throws {
+        let lab = try LabSupport.lab()
+        try await LabSupport.withSession(lab) { session in
+            // Request and answer a few times, which puts a connection into delayed-ACK mode.
+            for _ in 0..<3 { _ = try await session.run("true") }
+            async let slow = session.run("sleep 0.6; echo done")
+            try await Task.sleep(nanoseconds: 300_000_000)
+            var mode: Int32 = -1
+            var size = socklen_t(MemoryLayout<Int32>.size)
+            XCTAssertEqual(getsockopt(session.socket, Int32(IPPROTO_TCP), TCP_QUICKACK, &mode, &size), 0)
+            XCTAssertEqual(mode, 1, "the session waits with delayed acknowledgements")
+            let result = try await slow
+            XCTAssertEqual(result.stdoutText, "done\n")
+        }
+    }
+
     /// No keepalive goes out right after login: sshd's answer to it would hold back its answer
     /// to the first channel open for a delayed-ACK timeout (Nagle on sshd's side).
     func testNoKeepaliveIsSentBeforeTheFirstCommand() async throws {

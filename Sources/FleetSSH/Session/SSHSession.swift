@@ -228,6 +228,7 @@ public final class SSHSession: @unchecked Sendable {
         let wantRead = operations.contains { !$0.waitsForConsumer }
             || (keepaliveInterval > 0 && lastInbound <= lastKeepaliveSent)
         SocketPoller.shared.arm(watch, events: (wantRead ? SocketPoller.readable : 0) | (wantWrite ? SocketPoller.writable : 0))
+        if wantRead { acknowledgeNow() }
         var wake = DispatchTime.distantFuture
         for operation in operations {
             if let deadline = operation.deadline, deadline < wake { wake = deadline }
@@ -253,6 +254,23 @@ public final class SSHSession: @unchecked Sendable {
             timer.schedule(deadline: wake, leeway: .milliseconds(5))
             timerWake = wake
         }
+    }
+
+    /// Acknowledges what came in at once instead of after the kernel's delayed-ACK timer, before
+    /// the session waits for the host's next packet.
+    ///
+    /// sshd leaves Nagle on outside interactive sessions, so a small packet it sends while an
+    /// earlier one is unacknowledged waits for the ACK. Linux delays an ACK that no data of ours
+    /// carries by at least 40 ms once a connection looks request-and-answer. So whenever the
+    /// host sends two packets with nothing from us between them, the second waited 40 ms: after
+    /// login sshd sends its host keys (`hostkeys-00@openssh.com`) and then the answer to our
+    /// channel open, which made every login on a LAN 40 ms longer (a login to one lab host
+    /// took 65 ms, 20 ms with this; `Docs/performance.md`, fifteenth round). Setting
+    /// TCP_QUICKACK sends a pending ACK now and acknowledges the next segments at once; the
+    /// kernel clears it again by itself, so it is set each time the session goes to wait.
+    private func acknowledgeNow() {
+        var one: Int32 = 1
+        _ = setsockopt(socket, Int32(IPPROTO_TCP), TCP_QUICKACK, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Declares the session dead: every waiting operation gets `error`, the socket is closed.
