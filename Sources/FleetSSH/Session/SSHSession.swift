@@ -269,8 +269,10 @@ public final class SSHSession: @unchecked Sendable {
     /// TCP_QUICKACK sends a pending ACK now and acknowledges the next segments at once; the
     /// kernel clears it again by itself, so it is set each time the session goes to wait.
     private func acknowledgeNow() {
+        #if os(Linux)
         var one: Int32 = 1
         _ = setsockopt(socket, Int32(IPPROTO_TCP), TCP_QUICKACK, &one, socklen_t(MemoryLayout<Int32>.size))
+        #endif
     }
 
     /// Declares the session dead: every waiting operation gets `error`, the socket is closed.
