@@ -4,8 +4,8 @@
 /// `curve25519-sha256`. Why: OpenSSH's sshd computes curve25519 with its own portable
 /// reference code (8-bit limbs; `smult_curve25519_ref.c`) but P-256 with OpenSSL's optimised
 /// one, so every login with curve25519 costs the host more CPU. Measured on this project's lab
-/// (OpenSSH 9.2, machine CPU over whole runs, 9–11 runs each): 1.5–1.6 ms less CPU per login,
-/// `fleet exec` on 20 hosts 235 → 217 ms and on 50 hosts 550 → 511 ms (`Docs/performance.md`,
+/// (OpenSSH 9.2, the machine's CPU over whole runs): about 1.5 ms less CPU per login, `fleet
+/// exec` on 20 hosts 246 → 224 ms and on 50 hosts 550 → 511 ms (`Docs/performance.md`,
 /// fifteenth round). Both give about 128-bit security and both are in OpenSSH's own default
 /// list; a host that refuses NIST curves (`KexAlgorithms` in its `sshd_config`) still gets
 /// curve25519, the next choice, so no host that logged in before is refused now.

@@ -264,8 +264,8 @@ public final class SSHSession: @unchecked Sendable {
     /// carries by at least 40 ms once a connection looks request-and-answer. So whenever the
     /// host sends two packets with nothing from us between them, the second waited 40 ms: after
     /// login sshd sends its host keys (`hostkeys-00@openssh.com`) and then the answer to our
-    /// channel open, which made every login on a LAN 40 ms longer (a login to one lab host
-    /// took 65 ms, 20 ms with this; `Docs/performance.md`, fifteenth round). Setting
+    /// channel open, which made every login on a LAN 40 ms longer (`fleet exec` on one lab
+    /// host took 88 ms, 50 ms with this; `Docs/performance.md`, fifteenth round). Setting
     /// TCP_QUICKACK sends a pending ACK now and acknowledges the next segments at once; the
     /// kernel clears it again by itself, so it is set each time the session goes to wait.
     private func acknowledgeNow() {
