@@ -17,13 +17,12 @@ final class CipherTests: XCTestCase {
 
     func testEverySharedCipherCarriesBytesExactlyBothWays() async throws {
         let lab = try LabSupport.lab()
-        let password = try lab.password()
         // Not a multiple of any block size, so the last packets are of odd lengths too.
         let payload = (0..<(1 << 20) + 13).map { _ in UInt8.random(in: 0...255) }
         let expectedDigest = try digest(of: payload)
         for cipher in Self.sharedCiphers {
             do {
-                try await withServer(offering: cipher, password: password) { session in
+                try await withServer(offering: cipher, lab: lab) { session in
                     try await roundTrip(payload, digest: expectedDigest, through: session, cipher: cipher)
                 }
             } catch {
@@ -49,16 +48,10 @@ final class CipherTests: XCTestCase {
 
     /// Starts an sshd on loopback that offers only `cipher`, logs in to it with the lab's password
     /// user, runs `body`, and stops the sshd.
-    private func withServer(offering cipher: String, password: String,
-                            _ body: (SSHSession) async throws -> Void) async throws {
-        let server = try LoopbackSSHD([
-            "Ciphers \(cipher)", "UsePAM no", "PasswordAuthentication yes", "PubkeyAuthentication no",
-            "AllowUsers \(Lab.passwordUser)", "LogLevel ERROR", "Subsystem sftp internal-sftp",
-        ])
+    private func withServer(offering cipher: String, lab: Lab, _ body: (SSHSession) async throws -> Void) async throws {
+        let server = try LoopbackSSHD.passwordOnly(["Ciphers \(cipher)"])
         defer { server.stop() }
-        var options = LabSupport.options(try LabSupport.lab(), environment: ["FLEET_PASSWORD": password])
-        options.identityFiles = []
-        try await LabSupport.using(try await server.connect(user: Lab.passwordUser, options: options), body)
+        try await LabSupport.using(try await server.connectAsPasswordUser(lab), body)
     }
 
     private func digest(of bytes: [UInt8]) throws -> String {

@@ -41,14 +41,9 @@ final class KeyExchangeTests: XCTestCase {
     /// runs a command, and returns the key exchange method sshd logged.
     private func agreedMethod(serverSettings: [String]) async throws -> String? {
         let lab = try LabSupport.lab()
-        let server = try LoopbackSSHD(serverSettings + [
-            "UsePAM no", "PasswordAuthentication yes", "PubkeyAuthentication no",
-            "AllowUsers \(Lab.passwordUser)", "LogLevel DEBUG1",
-        ])
+        let server = try LoopbackSSHD.passwordOnly(serverSettings, logLevel: "DEBUG1")
         defer { server.stop() }
-        var options = LabSupport.options(lab, environment: ["FLEET_PASSWORD": try lab.password()])
-        options.identityFiles = []
-        try await LabSupport.using(try await server.connect(user: Lab.passwordUser, options: options)) { session in
+        try await LabSupport.using(try await server.connectAsPasswordUser(lab)) { session in
             let result = try await session.run("echo logged-in")
             XCTAssertEqual(result.stdoutText, "logged-in\n")
         }

@@ -1,3 +1,4 @@
+import FleetLab
 import Foundation
 import XCTest
 @testable import FleetSSH
@@ -20,6 +21,22 @@ struct LoopbackSSHD {
         let key = try String(contentsOfFile: folder.path + "/host_key.pub", encoding: .utf8)
             .split(separator: " ").prefix(2).joined(separator: " ")
         try "[127.0.0.1]:\(port) \(key)\n".write(toFile: knownHostsPath, atomically: true, encoding: .utf8)
+    }
+
+    /// An sshd where only the lab's password user logs in, with a password: for tests of one
+    /// server setting (`settings`, e.g. one cipher) that need no keys. Logs at `logLevel`.
+    static func passwordOnly(_ settings: [String], logLevel: String = "ERROR") throws -> LoopbackSSHD {
+        try LoopbackSSHD(settings + [
+            "UsePAM no", "PasswordAuthentication yes", "PubkeyAuthentication no",
+            "AllowUsers \(Lab.passwordUser)", "LogLevel \(logLevel)", "Subsystem sftp internal-sftp",
+        ])
+    }
+
+    /// Logs in to a `passwordOnly` server as the lab's password user, with its password.
+    func connectAsPasswordUser(_ lab: Lab) async throws -> SSHSession {
+        var options = LabSupport.options(lab, environment: ["FLEET_PASSWORD": try lab.password()])
+        options.identityFiles = []
+        return try await connect(user: Lab.passwordUser, options: options)
     }
 
     var knownHostsPath: String { folder.path + "/known_hosts" }
