@@ -79,7 +79,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "FleetLabTests", dependencies: ["FleetLab"]),
-        .testTarget(name: "FleetCLITests", dependencies: ["FleetLab"], exclude: ["Doubles"]),
+        .testTarget(name: "FleetCLITests", dependencies: ["FleetLab", "FleetTestSupport"], exclude: ["Doubles"]),
         .testTarget(name: "FleetKeepTests", dependencies: ["FleetKeep", "FleetSSH"]),
         .testTarget(name: "FleetConnectTests", dependencies: ["FleetConnect", "FleetCore", "FleetLab", "FleetTestSupport"]),
     ]

@@ -1,4 +1,5 @@
 import FleetLab
+import FleetTestSupport
 import Foundation
 import XCTest
 
@@ -124,9 +125,8 @@ struct FleetBinary {
         return try body(environment, folder)
     }
 
+    /// A scratch folder, removed when the test run exits.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fleet-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try ScratchFolder.make(prefix: "fleet-cli")
     }
 }

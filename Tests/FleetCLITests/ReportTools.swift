@@ -1,3 +1,4 @@
+import FleetTestSupport
 import Foundation
 import XCTest
 
@@ -81,8 +82,11 @@ enum ReportTools {
         XCTAssertTrue(FileManager.default.fileExists(atPath: png.path), result.stderr)
     }
 
+    /// The browser's profile folder, one per test run, removed when the run exits.
+    private static let chromiumProfile = ScratchFolder.reserve(prefix: "fleet-report-chromium")
+
     private static let chromiumFlags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                                        "--disable-extensions", "--user-data-dir=/tmp/fleet-report-chromium-\(getpid())"]
+                                        "--disable-extensions", "--user-data-dir=\(chromiumProfile.path)"]
 
     private static var chromium: String {
         for name in ["chromium", "chromium-browser", "google-chrome"] {

@@ -46,10 +46,9 @@ enum LabSupport {
         await session.close()
     }
 
+    /// A scratch folder, removed when the test run exits.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fleet-ssh-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try ScratchFolder.make(prefix: "fleet-ssh")
     }
 
     /// Runs a local program and returns its stdout.
