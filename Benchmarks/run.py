@@ -102,7 +102,8 @@ def measure_target(target, args, fleet, scenarios, work, upload_file, results, e
                 runs[tool].append(m)
                 status = "ok" if m.rc == 0 else f"FAILED rc={m.rc} (see {m.stderr})"
                 print(f"   {scenario:7} N={n:<3} RTT={target.rtt_ms:<3g} {tool:11} #{repeat + 1}: "
-                      f"{m.wall:7.3f} s wall, {m.cpu:6.3f} s CPU, {m.max_rss_mb:5.0f} MB RSS  {status}",
+                      f"{m.wall:7.3f} s wall, {m.cpu:6.3f} s CPU, {m.machine_cpu:6.2f} s machine CPU, "
+                      f"{m.max_rss_mb:5.0f} MB RSS  {status}",
                       file=sys.stderr, flush=True)
         results += [(scenario, n, target.rtt_ms, t, runs[t]) for t in names]
     clean_remote_files()

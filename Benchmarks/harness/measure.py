@@ -34,9 +34,31 @@ class Measurement:
     rc: int
     stdout: str
     stderr: str
+    machine_cpu: float = 0.0  # busy seconds of the whole machine during the run (machine_busy_seconds)
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds():
+    """CPU seconds every process on the machine has spent since boot, from /proc/stat.
+
+    The lab's sshds, the hosts' shells and (at RTT > 0) the delay proxy run on the same cores
+    as the tools, so a run cannot take less wall time than the machine's busy time during it
+    divided by the cores: the floor for the work that run caused, on this machine. Counted:
+    user, nice, system, irq and softirq (not idle, iowait or the hypervisor's steal), in clock
+    ticks of 10 ms.
+    """
+    with open("/proc/stat") as f:
+        user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in f.readline().split()[1:8])
+    return (user + nice + system + irq + softirq) / CLOCK_TICKS
+
+
+def _own_seconds():
+    """The harness's own CPU (its RSS sampler reads /proc every 20 ms), left out of a run's
+    machine CPU: it is the measurement's, not the work's."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
 
 
 def cpu_seconds(pid):
@@ -187,12 +209,14 @@ def run(argv, work_dir, label, env=None, stdout_to_null=False, exclude=(), timeo
     sampler = TreeSampler(exclude)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     sampler.start()
+    busy_before = machine_busy_seconds() - _own_seconds()
     started = time.monotonic()
     with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
         process = subprocess.Popen([TIME, "-f", "%e %U %S %M", "-o", time_path] + list(argv),
                                    stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=work_dir)
         rc = wait_exactly(process, timeout)
     wall = time.monotonic() - started
+    machine_cpu = machine_busy_seconds() - _own_seconds() - busy_before
     sampler.stopping.set()
     sampler.join()
     reap_leftovers(exclude)
@@ -207,4 +231,4 @@ def run(argv, work_dir, label, env=None, stdout_to_null=False, exclude=(), timeo
         pass
     page_kb = os.sysconf("SC_PAGE_SIZE") / 1024
     return Measurement(wall, cpu, max_rss_kb / 1024, sampler.peak_pages * page_kb / 1024, rc,
-                       stdout_path, stderr_path)
+                       stdout_path, stderr_path, machine_cpu)

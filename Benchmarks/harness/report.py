@@ -21,6 +21,7 @@ def summarize(results):
             row.update(wall=statistics.median(m.wall for m in good), cpu=statistics.median(m.cpu for m in good),
                        rss=statistics.median(m.max_rss_mb for m in good),
                        tree=statistics.median(m.tree_rss_mb for m in good),
+                       machine=statistics.median(m.machine_cpu for m in good),
                        walls=[m.wall for m in good])
             if tool == "fleet":
                 fleet_wall[(scenario, n, rtt)] = row["wall"]
@@ -44,7 +45,8 @@ def seconds(value):
 
 def table(rows):
     head = ["scenario", "N", "RTT ms", "tool", "median wall s", "× fleet", "CPU s", "CPU ms per host-task",
-            "max RSS MB", "tree RSS MB", "ok/runs", "all walls s"]
+            "machine CPU s", "floor s", "max RSS MB", "tree RSS MB", "ok/runs", "all walls s"]
+    cores = os.cpu_count() or 1
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         if "wall" in r:
@@ -54,10 +56,11 @@ def table(rows):
             count = host_tasks(r["scenario"], r["n"])
             cells = [r["scenario"], r["n"], f"{r['rtt']:g}", r["tool"], f"{seconds(r['wall'])}{extra}",
                      f"{r['ratio']:.1f}" if r["ratio"] else "", seconds(r["cpu"]),
-                     f"{1000 * r['cpu'] / count:.2f}" if count else "", f"{r['rss']:.0f}",
+                     f"{1000 * r['cpu'] / count:.2f}" if count else "", seconds(r["machine"]),
+                     seconds(r["machine"] / cores), f"{r['rss']:.0f}",
                      f"{r['tree']:.0f}", f"{r['ok']}/{r['runs']}", " ".join(seconds(w) for w in r["walls"])]
         else:
-            cells = [r["scenario"], r["n"], f"{r['rtt']:g}", r["tool"], "failed", "", "", "", "", "",
+            cells = [r["scenario"], r["n"], f"{r['rtt']:g}", r["tool"], "failed", "", "", "", "", "", "", "",
                      f"{r['ok']}/{r['runs']}", ""]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)
@@ -118,7 +121,11 @@ def write_markdown(path, command, machine_lines, load_before, load_after, rows, 
         "",
         "Medians over the successful runs. CPU = user+sys of the tool's whole process tree (including",
         "processes it left behind, e.g. ControlPersist masters). max RSS = the largest single process",
-        "(GNU time %M); tree RSS = the largest sum of RSS over the tree, sampled every 20 ms.",
+        "(GNU time %M); tree RSS = the largest sum of RSS over the tree, sampled every 20 ms. machine",
+        "CPU = the whole machine's busy time during the run (/proc/stat, 10 ms ticks), less the",
+        "harness's own: the tool, the lab's sshds and the hosts' commands, which share the same cores",
+        "(and, at RTT > 0, the delay proxy); floor = machine CPU / `nproc`, the least wall time those",
+        "cores allow for that work.",
         "",
         table(rows),
         "",
