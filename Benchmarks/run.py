@@ -11,7 +11,6 @@ Docs/performance.md. Run as root (the lab needs network namespaces). See Benchma
 """
 
 import argparse
-import contextlib
 import os
 import shlex
 import shutil
@@ -61,50 +60,22 @@ def load():
         return " ".join(f.read().split()[:3])
 
 
-# Where the `tasks` scenario's steps write (every tool's scenario files name it): a tmpfs the
-# harness mounts for the run (scenario_files_mounted).
-SCENARIO_FILES = "/tmp/fleet-bench-files"
+def clean_remote_files(task_files_too=False):
+    """Removes what the scenarios wrote (lab hosts share this machine's /tmp).
 
-
-@contextlib.contextmanager
-def scenario_files_mounted():
-    """A tmpfs at SCENARIO_FILES while the benchmark runs, as /tmp is on many hosts.
-
-    Lab hosts share this machine's file system, so the `tasks` steps of all hosts create their
-    files in one directory, one at a time under its lock. On this machine's /tmp (ext4, long in
-    use) creating a file took 0.3–0.9 ms against 0.013 on a tmpfs, and a 50-host `tasks` run
-    (550 files) took 1.09 s instead of 0.82 (fleet `--persist 0`, six alternating runs each),
-    for every tool: the lab's disk, not the tools, set the pace.
+    Before each run only the uploads go: an upload must not find its file already there. The
+    `tasks` steps' small files stay until the benchmark ends, and each run writes over them, for
+    every tool alike. Deleting them before each run made that run's creation of them wait on
+    this machine's disk (ext4 mounted with `discard`): a 50-host `tasks` run took 1.09 s instead
+    of 0.82 s with fleet and 1.23 s instead of 0.98 s with the C probe (six alternating runs each).
     """
-    os.makedirs(SCENARIO_FILES, exist_ok=True)
-    mounted_here = not os.path.ismount(SCENARIO_FILES)
-    if mounted_here:
-        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m,mode=1777", "fleet-bench-files", SCENARIO_FILES],
-                       check=True)
-    try:
-        yield
-    finally:
-        if mounted_here:
-            subprocess.run(["umount", SCENARIO_FILES], stderr=subprocess.DEVNULL)
+    prefixes = ("bench-upload-lab-", "bench-lab-") if task_files_too else ("bench-upload-lab-",)
+    for name in os.listdir("/tmp"):
+        if name.startswith(prefixes):
             try:
-                os.rmdir(SCENARIO_FILES)
+                os.remove(os.path.join("/tmp", name))
             except OSError:
                 pass
-
-
-def clean_remote_files():
-    """Removes what the scenarios wrote: lab hosts share this machine's file system."""
-    for folder, prefixes in ((SCENARIO_FILES, ("bench-",)), ("/tmp", ("bench-lab-", "bench-upload-lab-"))):
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        for name in names:
-            if name.startswith(prefixes):
-                try:
-                    os.remove(os.path.join(folder, name))
-                except OSError:
-                    pass
 
 
 def measure_target(target, args, fleet, scenarios, work, upload_file, results, exclude):
@@ -143,7 +114,7 @@ def measure_target(target, args, fleet, scenarios, work, upload_file, results, e
                       f"{m.max_rss_mb:5.0f} MB RSS  {status}",
                       file=sys.stderr, flush=True)
         results += [(scenario, n, target.rtt_ms, t, runs[t]) for t in names]
-    clean_remote_files()
+    clean_remote_files()  # uploads; task files stay for the next size (see clean_remote_files)
 
 
 def run_scale(args, fleet, command):
@@ -158,8 +129,6 @@ def run_scale(args, fleet, command):
     # for, then becomes the harness's, to be measured and stopped.
     measure.become_subreaper()
     baseline = set(measure.descendants(os.getpid())[0])
-    mounts = contextlib.ExitStack()
-    mounts.enter_context(scenario_files_mounted())
     load_before = load()
     results = []
     try:
@@ -191,9 +160,8 @@ def run_scale(args, fleet, command):
                 if r.rc != 0:
                     print("   stderr: " + r.stderr_tail, file=sys.stderr)
     finally:
-        mounts.close()
         load_after = load()
-        clean_remote_files()
+        clean_remote_files(task_files_too=True)
         if not args.keep_lab:
             subprocess.run([fleet, "lab", "down", "--dir", lab_dir], stderr=subprocess.DEVNULL)
     print(scale.table(results))
@@ -261,8 +229,6 @@ def main():
     # Only now: the lab's sshds (started with setsid -f) must not become the harness's orphans.
     measure.become_subreaper()
     baseline = set(measure.descendants(os.getpid())[0])
-    mounts = contextlib.ExitStack()
-    mounts.enter_context(scenario_files_mounted())
     load_before = load()
     results = []
     try:
@@ -277,8 +243,8 @@ def main():
                         measure_target(proxy.target(), args, fleet, scenarios, work, upload_file, results,
                                        exclude=baseline | {proxy.process.pid})
     finally:
-        mounts.close()
         load_after = load()
+        clean_remote_files(task_files_too=True)
         if not args.keep_lab:
             subprocess.run([fleet, "lab", "down", "--dir", args.lab_dir], stderr=subprocess.DEVNULL)
 

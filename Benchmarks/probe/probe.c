@@ -20,8 +20,8 @@
  *                    final step once the master's token is known.
  *
  * The "tasks" scenario: on the master, capture `echo token-$(hostname)` (stdout, trimmed); on
- * every host the 10 steps `echo step K > /tmp/fleet-bench-files/bench-$(hostname)-K`; then on every host
- * `echo 'TOKEN' > /tmp/fleet-bench-files/bench-$(hostname)-final`. A host waits for the master's token only
+ * every host the 10 steps `echo step K > /tmp/bench-$(hostname)-K`; then on every host
+ * `echo 'TOKEN' > /tmp/bench-$(hostname)-final`. A host waits for the master's token only
  * before its final step.
  *
  * In the two `sh` modes each task runs as `( COMMAND\n) </dev/null` followed by
@@ -186,14 +186,14 @@ static void trim(char *text) {
 
 /* The command of step `k` (1...10), or of the final step with the token when k == 0. */
 static void task_command(Buffer *out, int k, const char *token_value) {
-    char text[128];
+    char text[64];
     if (k > 0) {
-        snprintf(text, sizeof text, "echo step %d > /tmp/fleet-bench-files/bench-$(hostname)-%d", k, k);
+        snprintf(text, sizeof text, "echo step %d > /tmp/bench-$(hostname)-%d", k, k);
         buffer_appends(out, text);
     } else {
         buffer_appends(out, "echo ");
         shell_quote(out, token_value);
-        buffer_appends(out, " > /tmp/fleet-bench-files/bench-$(hostname)-final");
+        buffer_appends(out, " > /tmp/bench-$(hostname)-final");
     }
 }
 

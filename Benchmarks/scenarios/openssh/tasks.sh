@@ -14,8 +14,8 @@ export config sockets token
 xargs -P 0 -I{} sh -c '
   h=$1
   for i in 1 2 3 4 5 6 7 8 9 10; do
-    ssh -F "$config" -o ControlPath="$sockets/$h" "$h" "echo step $i > /tmp/fleet-bench-files/bench-\$(hostname)-$i"
+    ssh -F "$config" -o ControlPath="$sockets/$h" "$h" "echo step $i > /tmp/bench-\$(hostname)-$i"
   done
-  ssh -F "$config" -o ControlPath="$sockets/$h" "$h" "echo $token > /tmp/fleet-bench-files/bench-\$(hostname)-final"
+  ssh -F "$config" -o ControlPath="$sockets/$h" "$h" "echo $token > /tmp/bench-\$(hostname)-final"
 ' sh {} < "$hosts"
 echo "$(wc -l < "$hosts") hosts, token $token"

@@ -46,10 +46,10 @@ def tasks(spec):
     token = list(output[0].stdout)[0]
     check(output)
     for step in range(1, 11):
-        output = ssh.run_command(f"echo step {step} > /tmp/fleet-bench-files/bench-$(hostname)-{step}", stop_on_errors=False)
+        output = ssh.run_command(f"echo step {step} > /tmp/bench-$(hostname)-{step}", stop_on_errors=False)
         ssh.join(output)
         check(output)
-    output = ssh.run_command(f"echo {shlex.quote(token)} > /tmp/fleet-bench-files/bench-$(hostname)-final", stop_on_errors=False)
+    output = ssh.run_command(f"echo {shlex.quote(token)} > /tmp/bench-$(hostname)-final", stop_on_errors=False)
     ssh.join(output)
     check(output)
     print(f"{len(names)} hosts, token {token}")

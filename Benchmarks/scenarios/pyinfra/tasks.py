@@ -14,6 +14,6 @@ master = inventory.get_group("masters")[0]
 token = master.get_fact(Command, "echo token-$(hostname)")
 
 for step in range(1, 11):
-    server.shell(name=f"step {step}", commands=[f"echo step {step} > /tmp/fleet-bench-files/bench-$(hostname)-{step}"])
+    server.shell(name=f"step {step}", commands=[f"echo step {step} > /tmp/bench-$(hostname)-{step}"])
 
-server.shell(name="use the token", commands=[f"echo {shlex.quote(token)} > /tmp/fleet-bench-files/bench-$(hostname)-final"])
+server.shell(name="use the token", commands=[f"echo {shlex.quote(token)} > /tmp/bench-$(hostname)-final"])
