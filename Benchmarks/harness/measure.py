@@ -34,7 +34,7 @@ class Measurement:
     rc: int
     stdout: str
     stderr: str
-    machine_cpu: float = 0.0  # busy seconds of the whole machine during the run (machine_busy_seconds)
+    machine_cpu: float  # busy seconds of the whole machine during the run (machine_busy_seconds)
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")

@@ -10,9 +10,8 @@ import Foundation
 public enum ScratchFolder {
     /// A new, empty folder named `prefix` and a random suffix.
     public static func make(prefix: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        let url = reserve(prefix: prefix)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        Registry.shared.add(url)
         return url
     }
 
