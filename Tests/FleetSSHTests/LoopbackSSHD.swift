@@ -11,13 +11,27 @@ struct LoopbackSSHD {
     let port: Int
 
     /// - Parameter settings: `sshd_config` lines beyond the address, host key and pid file.
+    ///
+    /// The port is random below Linux's ephemeral range (32768 and up), where the suite's own
+    /// outgoing connections take their local ports; when it is taken anyway sshd cannot bind
+    /// and another one is tried (a CI run once failed on a refused connection for that).
     init(_ settings: [String]) throws {
         folder = try LabSupport.temporaryDirectory()
-        port = Int.random(in: 30000...40000)
         try LabSupport.shell("ssh-keygen -q -t ed25519 -N '' -f \(folder.path)/host_key")
-        let lines = ["ListenAddress 127.0.0.1:\(port)", "HostKey \(folder.path)/host_key", "PidFile \(folder.path)/sshd.pid"] + settings
-        try lines.joined(separator: "\n").write(toFile: folder.path + "/sshd_config", atomically: true, encoding: .utf8)
-        try LabSupport.shell("mkdir -p /run/sshd; /usr/sbin/sshd -f \(folder.path)/sshd_config -E \(folder.path)/log")
+        var started: Int?
+        for _ in 0..<5 where started == nil {
+            let candidate = Int.random(in: 20000...32000)
+            let lines = ["ListenAddress 127.0.0.1:\(candidate)", "HostKey \(folder.path)/host_key",
+                         "PidFile \(folder.path)/sshd.pid"] + settings
+            try lines.joined(separator: "\n").write(toFile: folder.path + "/sshd_config", atomically: true, encoding: .utf8)
+            try LabSupport.shell("mkdir -p /run/sshd; /usr/sbin/sshd -f \(folder.path)/sshd_config -E \(folder.path)/log")
+            if Self.waitForPidFile(in: folder) { started = candidate }
+        }
+        guard let started else {
+            let log = (try? String(contentsOfFile: folder.path + "/log", encoding: .utf8)) ?? ""
+            throw StartFailed(log: log)
+        }
+        port = started
         let key = try String(contentsOfFile: folder.path + "/host_key.pub", encoding: .utf8)
             .split(separator: " ").prefix(2).joined(separator: " ")
         try "[127.0.0.1]:\(port) \(key)\n".write(toFile: knownHostsPath, atomically: true, encoding: .utf8)
@@ -37,6 +51,25 @@ struct LoopbackSSHD {
         var options = LabSupport.options(lab, environment: ["FLEET_PASSWORD": try lab.password()])
         options.identityFiles = []
         return try await connect(user: Lab.passwordUser, options: options)
+    }
+
+    /// Whether sshd wrote its pid file, which it does once it listens, within 2 s. sshd forks
+    /// into the background before it binds, so its exit status is 0 even when the port is
+    /// taken; then it logs "Cannot bind any address" and writes no pid file.
+    private static func waitForPidFile(in folder: URL) -> Bool {
+        for _ in 0..<40 {
+            if FileManager.default.fileExists(atPath: folder.path + "/sshd.pid") { return true }
+            let log = (try? String(contentsOfFile: folder.path + "/log", encoding: .utf8)) ?? ""
+            if log.contains("Cannot bind any address") { return false }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    /// sshd did not start on any of the ports tried; its log says why.
+    struct StartFailed: Error, CustomStringConvertible {
+        var log: String
+        var description: String { "the loopback sshd did not start: \(log)" }
     }
 
     var knownHostsPath: String { folder.path + "/known_hosts" }
